@@ -1,0 +1,33 @@
+"""Check kinds: an explicit registry, name -> ``CheckKind``. Rule files pick a kind by name."""
+
+from __future__ import annotations
+
+from checker.checks import (
+    crest,
+    departments,
+    link_malformed,
+    link_scheme,
+    link_target,
+    placeholder,
+    read_more,
+    statement_empty,
+    structure,
+)
+from checker.checks.base import CheckKind, Context, Rule
+
+__all__ = ["KINDS", "CheckKind", "Context", "Rule"]
+
+KINDS: dict[str, CheckKind] = {
+    check.name: check
+    for check in (
+        structure.CHECK,
+        placeholder.CHECK,
+        statement_empty.CHECK,
+        read_more.CHECK,
+        link_target.CHECK,
+        link_malformed.CHECK,
+        link_scheme.CHECK,
+        *crest.CHECKS,
+        *departments.CHECKS,
+    )
+}

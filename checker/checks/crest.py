@@ -1,0 +1,101 @@
+"""Crest (logo) classes on department headings: three kinds that read the heading's attribute list.
+
+``crest-missing`` fails: ``##Home Office`` with no ``{: .logo-...}`` line below it.
+``crest-unknown`` fails: ``{: .logo-singel}`` (not in ``allowed``); passes ``{: .logo-single}``.
+``crest-mismatch`` fails: ``##Home Office`` with ``{: .logo-single}`` (the registry says ``logo-ho``).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from checker.checks.base import CheckKind, Context, Rule
+from checker.finding import Finding
+from checker.model import DepartmentBlock, Heading, Page
+
+MISSING, UNKNOWN, MISMATCH = "crest-missing", "crest-unknown", "crest-mismatch"
+
+
+@dataclass(frozen=True)
+class NoOptions:
+    pass
+
+
+@dataclass(frozen=True)
+class AllowedOptions:
+    allowed: tuple[str, ...] = ("logo-single", "logo-bis", "logo-ho", "logo-mod")
+    ignore: tuple[str, ...] = ()  # other heading classes that are not crests
+
+
+def _headings(context: Context) -> Iterator[tuple[Page, DepartmentBlock, Heading]]:
+    for page in context.pages:
+        for block in page.departments:
+            if block.heading is not None:
+                yield page, block, block.heading
+
+
+def check_missing(rule: Rule[NoOptions], context: Context) -> Iterator[Finding]:
+    for page, block, heading in _headings(context):
+        if heading.classes or block.detached_ial is not None:
+            continue  # a detached attribute list is reported by ``structure``
+        known = context.registry.lookup(heading.name)
+        crest = known.crest if known and known.crest else "logo-single"
+        yield rule.finding(page, heading.span, department=heading.name, crest=crest)
+
+
+def check_unknown(rule: Rule[AllowedOptions], context: Context) -> Iterator[Finding]:
+    options = rule.options
+    for page, _block, heading in _headings(context):
+        for name in heading.classes:
+            if name in options.allowed or name in options.ignore:
+                continue
+            close = difflib.get_close_matches(name, options.allowed, n=1, cutoff=0.0)
+            span = heading.ial_span or heading.span
+            yield rule.finding(
+                page,
+                span,
+                department=heading.name,
+                crest=name,
+                allowed=", ".join(options.allowed),
+                closest=close[0] if close else options.allowed[0],
+            )
+
+
+def check_mismatch(rule: Rule[NoOptions], context: Context) -> Iterator[Finding]:
+    registry_crests = {department.crest for department in context.registry.departments}
+    for page, _block, heading in _headings(context):
+        known = context.registry.lookup(heading.name)
+        if known is None or known.crest is None:
+            continue
+        crests = [name for name in heading.classes if name in registry_crests]  # unknown ones: crest-unknown
+        if crests and known.crest not in crests:
+            yield rule.finding(
+                page,
+                heading.ial_span or heading.span,
+                department=known.name,
+                crest=crests[0],
+                expected=known.crest,
+            )
+
+
+CHECKS = (
+    CheckKind(
+        MISSING, NoOptions, frozenset({"crest"}), check_missing, "a department heading without a crest"
+    ),
+    CheckKind(
+        UNKNOWN,
+        AllowedOptions,
+        frozenset({"crest", "allowed", "closest"}),
+        check_unknown,
+        "a crest class the stylesheet does not define",
+    ),
+    CheckKind(
+        MISMATCH,
+        NoOptions,
+        frozenset({"crest", "expected"}),
+        check_mismatch,
+        "a crest that is not the department's",
+    ),
+)

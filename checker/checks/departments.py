@@ -1,0 +1,101 @@
+"""Department names against the registry: three kinds.
+
+``department-unknown`` fails: ``##Department for Digital Things`` (suggests the closest known name).
+``department-duplicate`` fails: two ``##Home Office`` blocks on one page.
+``department-order`` fails: ``Home Office`` before ``Cabinet Office`` (registry order); passes
+when the known departments appear in the registry's order, whatever is missing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from checker.checks.base import CheckKind, Context, Rule
+from checker.config.registry import Department
+from checker.finding import Finding
+from checker.model import Heading
+
+UNKNOWN, DUPLICATE, ORDER = "department-unknown", "department-duplicate", "department-order"
+
+
+@dataclass(frozen=True)
+class Options:
+    pass
+
+
+def check_unknown(rule: Rule[Options], context: Context) -> Iterator[Finding]:
+    for page in context.pages:
+        for block in page.departments:
+            heading = block.heading
+            if heading is None or context.registry.lookup(heading.name) is not None:
+                continue
+            closest = context.registry.closest(heading.name)
+            suggestion = f"did you mean {closest.name!r}?" if closest else "add it to the department registry"
+            yield rule.finding(page, heading.span, department=heading.name, suggestion=suggestion)
+
+
+def check_duplicate(rule: Rule[Options], context: Context) -> Iterator[Finding]:
+    for page in context.pages:
+        first: dict[str, Heading] = {}
+        for block in page.departments:
+            heading = block.heading
+            if heading is None:
+                continue
+            known = context.registry.lookup(heading.name)
+            key = known.name if known else heading.name.casefold()
+            if key in first:
+                yield rule.finding(
+                    page, heading.span, department=heading.name, first_line=first[key].span.start.line
+                )
+            else:
+                first[key] = heading
+
+
+def _in_order(positions: Sequence[int]) -> set[int]:
+    """Indexes of a longest strictly increasing subsequence: the blocks that are in order."""
+    length = [1] * len(positions)
+    previous = [-1] * len(positions)
+    for index, value in enumerate(positions):
+        for before in range(index):
+            if positions[before] < value and length[before] + 1 > length[index]:
+                length[index], previous[index] = length[before] + 1, before
+    kept: set[int] = set()
+    index = max(range(len(positions)), key=length.__getitem__, default=-1)
+    while index >= 0:
+        kept.add(index)
+        index = previous[index]
+    return kept
+
+
+def check_order(rule: Rule[Options], context: Context) -> Iterator[Finding]:
+    for page in context.pages:
+        known: list[tuple[Heading, Department]] = []
+        seen: set[str] = set()
+        for block in page.departments:
+            department = context.registry.lookup(block.heading.name) if block.heading else None
+            if block.heading and department and department.name not in seen:
+                seen.add(department.name)
+                known.append((block.heading, department))
+        keep = _in_order([department.order for _, department in known])
+        for index, (heading, department) in enumerate(known):
+            if index in keep:
+                continue
+            kept = [d for i, (_, d) in enumerate(known) if i in keep]
+            after = [d.name for d in kept if d.order < department.order]
+            before = [d.name for d in kept if d.order > department.order]
+            place = " and ".join(
+                [*([f"after {after[-1]}"] if after else []), *([f"before {before[0]}"] if before else [])]
+            )
+            yield rule.finding(page, heading.span, department=heading.name, place=place)
+
+
+CHECKS = (
+    CheckKind(
+        UNKNOWN, Options, frozenset({"suggestion"}), check_unknown, "a department the registry does not know"
+    ),
+    CheckKind(
+        DUPLICATE, Options, frozenset({"first_line"}), check_duplicate, "the same department twice on a page"
+    ),
+    CheckKind(ORDER, Options, frozenset({"place"}), check_order, "departments out of the registry's order"),
+)

@@ -1,0 +1,51 @@
+"""``placeholder``: statement text that stands in for a response that has not come yet.
+
+Fails: ``Coming soon...``, ``Awaiting DCLG confirmation``, ``TBC``, ``[insert figures]``.
+Passes: ``We will cooperate with Government Digital Service ... [Read more »](https://...)``.
+
+Each pattern is a Python regular expression searched in the statement's text
+after curly quotes and ``…`` are made plain, so ``Coming soon…`` and
+``Coming soon...`` are the same. One finding per statement, at the first match.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from checker.checks.base import CheckKind, Context, Rule
+from checker.checks.statements import plain_text, statements, text_span
+from checker.finding import Finding
+from checker.model import Statement
+
+KIND = "placeholder"
+
+
+@dataclass(frozen=True)
+class Options:
+    patterns: tuple[re.Pattern[str], ...] = ()
+
+
+def first_match(options: Options, statement: Statement) -> re.Match[str] | None:
+    text, _ = plain_text(statement)
+    matches = [match for pattern in options.patterns if (match := pattern.search(text))]
+    return min(matches, key=lambda match: match.start(), default=None)
+
+
+def check(rule: Rule[Options], context: Context) -> Iterator[Finding]:
+    for page in context.pages:
+        for block, statement in statements(page):
+            match = first_match(rule.options, statement)
+            if match is None:
+                continue
+            _, positions = plain_text(statement)
+            start, end = match.span()
+            if start == end:  # a pattern that matched nothing visible: point at the whole text
+                start, end = 0, len(positions) - 1
+            yield rule.finding(
+                page, text_span(positions, start, end), department=block.name, text=match.group(0).strip()
+            )
+
+
+CHECK = CheckKind(KIND, Options, frozenset({"text"}), check, "placeholder text instead of a response")

@@ -1,0 +1,38 @@
+"""``read-more``: a real statement with no "Read more »" link to the department's strategy.
+
+Fails: ``We will share common platforms.`` (no link).
+Passes: ``We will share common platforms. [Read more »](https://www.gov.uk/...)``;
+a placeholder (``Coming soon...``) or an empty statement, which other rules report.
+A ``[Read more »]`` with no target counts as present: ``link-missing-url`` reports it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from checker.checks.base import CheckKind, Context, Rule
+from checker.checks.statements import statements
+from checker.finding import Finding
+
+KIND = "read-more"
+
+
+@dataclass(frozen=True)
+class Options:
+    pass
+
+
+def check(rule: Rule[Options], context: Context) -> Iterator[Finding]:
+    for page in context.pages:
+        for block, statement in statements(page):
+            if not statement.text.strip() or statement.text_span is None or context.is_placeholder(statement):
+                continue
+            if any(link.is_read_more for link in statement.links):
+                continue
+            known = context.registry.lookup(block.name) if block.name else None
+            target = known.strategy if known and known.strategy else "the department's digital strategy URL"
+            yield rule.finding(page, statement.text_span, department=block.name, strategy=target)
+
+
+CHECK = CheckKind(KIND, Options, frozenset({"strategy"}), check, "a statement without a Read more link")

@@ -1,0 +1,109 @@
+"""Profiles: named selections of rules with level overrides.
+
+profiles:
+  strict:
+    description: every warning is an error
+    extends: default
+    levels: {link-insecure: error, department-order: error}
+  quick:
+    levels: {department-order: off}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from checker.checks.base import Rule
+from checker.config.yamlfile import Reader, load
+from checker.errors import ConfigError
+from checker.finding import Severity
+
+OFF = "off"
+LEVEL_WORDS = ("error", "warning", "info", OFF)
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    description: str = ""
+    extends: str | None = None
+    levels: Mapping[str, str] = field(default_factory=dict)  # rule id -> level word or "off"
+    source: str = ""
+    line: int = 0
+    level_lines: Mapping[str, int] = field(default_factory=dict)
+
+    def validate(self, rules: Mapping[str, Rule[Any]]) -> None:
+        for rule_id, line in self.level_lines.items():
+            if rule_id not in rules:
+                raise ConfigError(
+                    self.source,
+                    f"profile {self.name!r} names unknown rule {rule_id!r} "
+                    f"(rules: {', '.join(sorted(rules))})",
+                    line,
+                )
+
+
+def load_profiles(path: str | Path) -> dict[str, Profile]:
+    reader = Reader(path)
+    root = load(path)
+    if root is None:
+        return {}
+    top = reader.mapping(root, "the profiles file", allowed=("profiles",), required=("profiles",))
+    profiles: dict[str, Profile] = {}
+    for name, node in reader.any_mapping(top["profiles"], "profiles").items():
+        keys = reader.mapping(node, f"profile {name!r}", allowed=("description", "extends", "levels"))
+        levels: dict[str, str] = {}
+        lines: dict[str, int] = {}
+        if "levels" in keys:
+            for key_node, value in keys["levels"].value:
+                rule_id = reader.key(key_node)
+                if value.tag.endswith(":bool") and str(value.value).lower() in ("off", "false", "no"):
+                    levels[rule_id] = OFF
+                else:
+                    levels[rule_id] = reader.choice(value, f"the level of {rule_id!r}", LEVEL_WORDS)
+                lines[rule_id] = key_node.start_mark.line + 1
+        profiles[name] = Profile(
+            name=name,
+            description=reader.string(keys["description"], "description") if "description" in keys else "",
+            extends=reader.string(keys["extends"], "extends") if "extends" in keys else None,
+            levels=levels,
+            source=str(path),
+            line=node.start_mark.line + 1,
+            level_lines=lines,
+        )
+    return profiles
+
+
+def apply_profile(
+    rules: tuple[Rule[Any], ...], profiles: Mapping[str, Profile], name: str
+) -> list[Rule[Any]]:
+    """The rules a profile selects, with its levels.
+
+    ``default`` needs no definition: every rule as its file writes it.
+    """
+    chain: list[Profile] = []
+    current: str | None = name
+    while current is not None:
+        if current == "default" and "default" not in profiles:
+            break
+        profile = profiles.get(current)
+        if profile is None:
+            known = ", ".join(sorted({"default", *profiles}))
+            raise ConfigError("--profile", f"unknown profile {current!r} (allowed: {known})")
+        if profile in chain:
+            raise ConfigError(profile.source, f"profile {current!r} extends itself", profile.line)
+        chain.append(profile)
+        current = profile.extends
+    levels: dict[str, str] = {}
+    for profile in reversed(chain):
+        levels.update(profile.levels)
+    selected = []
+    for rule in rules:
+        word = levels.get(rule.id)
+        if word == OFF:
+            continue
+        selected.append(replace(rule, level=Severity.parse(word)) if word else rule)
+    return selected

@@ -1,0 +1,148 @@
+"""Rule files: one YAML file per rule, extending a check kind with data.
+
+    id: placeholder-text          # the public rule id
+    kind: placeholder             # the check kind (code) it extends
+    level: error                  # error | warning | info
+    message: "{department}: ..."  # template; fields depend on the kind
+    description: ...              # what it flags and why (shown by `checker rules`)
+    fix: ...                      # suggested fix, a template too (optional)
+    options: {patterns: [...]}    # the kind's options (optional)
+
+A rules folder holds rule files plus, optionally, ``departments.yaml`` (the
+registry) and ``profiles.yaml``. Later folders add rules and replace rules with
+the same id; a later registry replaces the earlier one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import typing
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from checker.checks import KINDS
+from checker.checks.base import COMMON_FIELDS, CheckKind, Rule, template_fields
+from checker.config.profiles import Profile, load_profiles
+from checker.config.registry import Registry, load_registry
+from checker.config.yamlfile import Node, Reader, line_of, load
+from checker.errors import ConfigError
+from checker.finding import Severity
+
+RULE_KEYS = ("id", "kind", "level", "message", "description", "fix", "options")
+LEVELS = tuple(severity.label for severity in sorted(Severity, reverse=True))
+REGISTRY_FILE, PROFILES_FILE = "departments.yaml", "profiles.yaml"
+_ID = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    rules: tuple[Rule[Any], ...]
+    registry: Registry
+    profiles: dict[str, Profile]
+
+
+def _option(reader: Reader, node: Node, name: str, hint: Any) -> Any:
+    what = f"option {name!r}"
+    if hint is bool:
+        return reader.boolean(node, what)
+    if hint is int:
+        return reader.integer(node, what)
+    if hint is float:
+        return reader.number(node, what)
+    if hint is str:
+        return reader.string(node, what)
+    if hint == re.Pattern[str]:
+        return reader.regex(node, what)
+    if typing.get_origin(hint) is tuple:
+        item = typing.get_args(hint)[0]
+        return tuple(_option(reader, child, name, item) for child in reader.sequence(node, what))
+    raise TypeError(f"unsupported option type {hint!r}")  # a programming error in a check kind
+
+
+def read_options(reader: Reader, node: Node | None, kind: CheckKind) -> Any:
+    hints = typing.get_type_hints(kind.options)
+    names = [field.name for field in dataclasses.fields(kind.options)]
+    if node is None:
+        return kind.options()
+    what = f"options of kind {kind.name!r}" + ("" if names else " (this kind takes none)")
+    given = reader.mapping(node, what, allowed=names or ("",))
+    return kind.options(**{name: _option(reader, value, name, hints[name]) for name, value in given.items()})
+
+
+def _template(reader: Reader, node: Node, what: str, kind: CheckKind) -> str:
+    text = reader.string(node, what)
+    allowed = kind.fields | COMMON_FIELDS
+    try:
+        used = template_fields(text)
+    except ValueError as exc:
+        raise reader.error(node, f"{what} is not a valid template: {exc}") from None
+    for field in sorted(used - allowed):
+        raise reader.error(
+            node,
+            f"{what} uses {{{field}}}, which kind {kind.name!r} does not provide "
+            f"(allowed: {', '.join(sorted(allowed))})",
+        )
+    return text
+
+
+def load_rule(path: Path) -> Rule[Any]:
+    reader = Reader(path)
+    root = load(path)
+    if root is None:
+        raise ConfigError(str(path), "is empty; a rule file needs id, kind, level and message")
+    keys = reader.mapping(root, "a rule", allowed=RULE_KEYS, required=("id", "kind", "level", "message"))
+    rule_id = reader.string(keys["id"], "id")
+    if not _ID.match(rule_id):
+        raise reader.error(keys["id"], f"id {rule_id!r} should be lowercase words joined by hyphens")
+    kind = KINDS.get(reader.string(keys["kind"], "kind"))
+    if kind is None:
+        raise reader.error(
+            keys["kind"], f"unknown kind {keys['kind'].value!r} (allowed: {', '.join(sorted(KINDS))})"
+        )
+    return Rule(
+        id=rule_id,
+        kind=kind.name,
+        level=Severity.parse(reader.choice(keys["level"], "level", LEVELS)),
+        message=_template(reader, keys["message"], "message", kind),
+        description=reader.string(keys["description"], "description").strip()
+        if "description" in keys
+        else "",
+        fix=_template(reader, keys["fix"], "fix", kind).strip() if "fix" in keys else None,
+        options=read_options(reader, keys.get("options"), kind),
+        source=str(path),
+        line=line_of(root),
+    )
+
+
+def load_rules(folders: Sequence[Path]) -> RuleSet:
+    """Load every rule folder in order; later folders override earlier ones."""
+    rules: dict[str, Rule[Any]] = {}
+    registry: Registry | None = None
+    profiles: dict[str, Profile] = {}
+    for folder in folders:
+        if not folder.is_dir():
+            raise ConfigError(str(folder), "is not a folder of rule files")
+        defined_here: dict[str, str] = {}
+        for path in sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml")):
+            if path.name == REGISTRY_FILE:
+                registry = load_registry(path)
+            elif path.name == PROFILES_FILE:
+                profiles.update(load_profiles(path))
+            else:
+                rule = load_rule(path)
+                if rule.id in defined_here:
+                    raise ConfigError(
+                        str(path), f"rule {rule.id!r} is already defined in {defined_here[rule.id]}", 1
+                    )
+                defined_here[rule.id] = str(path)
+                rules[rule.id] = rule
+    if registry is None:
+        raise ConfigError(
+            str(folders[-1]), f"no {REGISTRY_FILE} (the department registry) in any rules folder"
+        )
+    for profile in profiles.values():
+        profile.validate(rules)
+    return RuleSet(tuple(rules.values()), registry, profiles)

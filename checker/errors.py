@@ -1,0 +1,25 @@
+"""Typed errors. Library code raises these; only the CLI prints them and picks the exit code."""
+
+from __future__ import annotations
+
+
+class CheckerError(Exception):
+    """A problem with the user's input or configuration (exit code 2)."""
+
+    def __init__(self, path: str, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.path = path
+        self.line = line
+        self.message = message
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line is not None else self.path
+        return f"{where}: {self.message}"
+
+
+class InputError(CheckerError):
+    """A page that cannot be read: missing, a directory, not UTF-8 text."""
+
+
+class ConfigError(CheckerError):
+    """A bad rule file, registry, profile or config file."""

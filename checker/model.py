@@ -1,0 +1,117 @@
+"""The page model: what a page says, with exact source positions.
+
+The model does not know which syntax it came from. The Markdown parser in
+``checker.parse`` builds it today; a rendered-HTML reader can build the same
+objects later. All positions are 1-based line and column (in characters).
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, order=True)
+class Position:
+    line: int
+    column: int
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    start: Position
+    end: Position
+
+    @classmethod
+    def of(cls, line: int, column: int, end_line: int, end_column: int) -> Span:
+        return cls(Position(line, column), Position(end_line, end_column))
+
+    @classmethod
+    def line(cls, line: int, text: str) -> Span:
+        """The whole of one source line."""
+        return cls.of(line, 1, line, len(text) + 1)
+
+
+class PageKind(enum.Enum):
+    DEPARTMENT_RESPONSE = "department-response"
+    OTHER = "other"
+
+
+class LinkKind(enum.Enum):
+    INLINE = "inline"  # [text](url), and reference links once resolved
+    REFERENCE = "reference"  # [text][ref] / [text][] / [text] with a definition
+    AUTOLINK = "autolink"  # <https://...>
+    BARE = "bare"  # https://... in running text
+    HTML = "html"  # <a href="...">
+    IMAGE = "image"  # ![alt](src)
+    UNRESOLVED = "unresolved"  # [text][ref] with no definition, or [Read more »] alone
+
+
+@dataclass(frozen=True)
+class Link:
+    text: str
+    url: str  # as written (entity-decoded); "" when the link has no target
+    kind: LinkKind
+    span: Span
+    is_read_more: bool
+
+    @property
+    def line(self) -> int:
+        return self.span.start.line
+
+    @property
+    def column(self) -> int:
+        return self.span.start.column
+
+
+@dataclass(frozen=True)
+class Heading:
+    raw: str  # heading text as written, e.g. "Cabinet<br>Office"
+    name: str  # <br> collapsed to one space: "Cabinet Office"
+    span: Span
+    classes: tuple[str, ...]  # from the attribute list directly below it
+    element_id: str | None
+    ial_span: Span | None  # where the attribute list is, if any
+
+
+@dataclass(frozen=True)
+class Statement:
+    text: str  # source text of the statement, lines joined with "\n", blank lines dropped
+    span: Span  # the statement block, opener to closer
+    text_span: Span | None  # first to last character of text; None when empty
+    lines: tuple[tuple[int, str], ...]  # (line number, source line) of each non-blank line
+    links: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
+class DepartmentBlock:
+    span: Span
+    heading: Heading | None
+    statement: Statement | None
+    detached_ial: Span | None = None  # an attribute list that does not sit under the heading
+
+    @property
+    def name(self) -> str | None:
+        return self.heading.name if self.heading else None
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Malformed structure the parser found. The ``structure`` rule reports these."""
+
+    message: str
+    span: Span
+    fix: str | None = None
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str
+    kind: PageKind
+    action_number: int | None
+    title: str | None
+    title_span: Span | None
+    departments: tuple[DepartmentBlock, ...]
+    links: tuple[Link, ...]  # every link on the page, in source order
+    problems: tuple[Problem, ...]
+    lines: tuple[str, ...] = field(repr=False, default=())  # source lines, for excerpts and fixes
