@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 from checker.checks import KINDS
 from checker.checks.base import Context, Rule
-from checker.checks.placeholder import Options as PlaceholderOptions
-from checker.checks.placeholder import first_match
+from checker.checks.statement_pattern import Options as PatternOptions
+from checker.checks.statement_pattern import first_match
 from checker.config.registry import Registry
 from checker.finding import Finding
 from checker.model import Page, Statement
@@ -18,8 +18,12 @@ if TYPE_CHECKING:
 
 
 def placeholder_test(rules: Iterable[Rule[Any]]) -> Callable[[Statement], bool]:
-    """A statement is a placeholder when any loaded placeholder rule matches it, enabled or not."""
-    options = [rule.options for rule in rules if isinstance(rule.options, PlaceholderOptions)]
+    """A statement is a placeholder when a loaded ``placeholder: true`` rule matches it, enabled or not."""
+    options = [
+        rule.options
+        for rule in rules
+        if isinstance(rule.options, PatternOptions) and rule.options.placeholder
+    ]
 
     def is_placeholder(statement: Statement) -> bool:
         return any(first_match(option, statement) for option in options)

@@ -8,9 +8,9 @@ from checker.checks import (
     link_malformed,
     link_scheme,
     link_target,
-    placeholder,
     read_more,
     statement_empty,
+    statement_pattern,
     structure,
 )
 from checker.checks.base import CheckKind, Context, Rule
@@ -21,7 +21,7 @@ KINDS: dict[str, CheckKind] = {
     check.name: check
     for check in (
         structure.CHECK,
-        placeholder.CHECK,
+        statement_pattern.CHECK,
         statement_empty.CHECK,
         read_more.CHECK,
         link_target.CHECK,

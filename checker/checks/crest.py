@@ -1,7 +1,8 @@
 """Crest (logo) classes on department headings: three kinds that read the heading's attribute list.
 
 ``crest-missing`` fails: ``##Home Office`` with no ``{: .logo-...}`` line below it.
-``crest-unknown`` fails: ``{: .logo-singel}`` (not in ``allowed``); passes ``{: .logo-single}``.
+``crest-unknown`` fails: ``{: .logo-singel}`` and ``{: .single}`` (not in ``allowed``); passes
+``{: .logo-single}`` and ``{: .logo-mod .wide}`` (a non-crest class beside a crest).
 ``crest-mismatch`` fails: ``##Home Office`` with ``{: .logo-single}`` (the registry says ``logo-ho``).
 """
 
@@ -26,7 +27,8 @@ class NoOptions:
 @dataclass(frozen=True)
 class AllowedOptions:
     allowed: tuple[str, ...] = ("logo-single", "logo-bis", "logo-ho", "logo-mod")
-    ignore: tuple[str, ...] = ()  # other heading classes that are not crests
+    prefix: str = "logo-"  # beside an allowed crest, only classes with this prefix are taken for crests
+    ignore: tuple[str, ...] = ()  # heading classes that are never crests
 
 
 def _headings(context: Context) -> Iterator[tuple[Page, DepartmentBlock, Heading]]:
@@ -48,9 +50,12 @@ def check_missing(rule: Rule[NoOptions], context: Context) -> Iterator[Finding]:
 def check_unknown(rule: Rule[AllowedOptions], context: Context) -> Iterator[Finding]:
     options = rule.options
     for page, _block, heading in _headings(context):
+        has_crest = any(name in options.allowed for name in heading.classes)
         for name in heading.classes:
             if name in options.allowed or name in options.ignore:
                 continue
+            if has_crest and not name.startswith(options.prefix):
+                continue  # another class beside a good crest, e.g. {: .logo-mod .wide}
             close = difflib.get_close_matches(name, options.allowed, n=1, cutoff=0.0)
             span = heading.ial_span or heading.span
             yield rule.finding(

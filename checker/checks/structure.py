@@ -37,7 +37,7 @@ def check(rule: Rule[Options], context: Context) -> Iterator[Finding]:
                 problem.span,
                 department=department_at(page, problem.span),
                 problem=problem.message,
-                suggestion=problem.fix or "",
+                suggestion=(problem.fix or "")[:1].upper() + (problem.fix or "")[1:],
             )
 
 

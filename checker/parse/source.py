@@ -27,11 +27,9 @@ def decode(path: str, data: bytes) -> Source:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise InputError(
-            path,
-            f"is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); save it as UTF-8",
-            line,
-        ) from None
+        column = exc.start - data.rfind(b"\n", 0, exc.start)
+        message = f"is not UTF-8 text (byte 0x{data[exc.start]:02x} in column {column}); save it as UTF-8"
+        raise InputError(path, message, line) from None
     text = text.removeprefix("\ufeff")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return Source(path, text)

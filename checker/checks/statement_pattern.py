@@ -1,11 +1,13 @@
-"""``placeholder``: statement text that stands in for a response that has not come yet.
+"""``statement-pattern``: statement text that matches a pattern, such as placeholder text.
 
-Fails: ``Coming soon...``, ``Awaiting DCLG confirmation``, ``TBC``, ``[insert figures]``.
+Fails (placeholder-text's patterns): ``Coming soon...``, ``Awaiting DCLG confirmation``,
+``TBC``, ``[insert figures]``.
 Passes: ``We will cooperate with Government Digital Service ... [Read more »](https://...)``.
 
 Each pattern is a Python regular expression searched in the statement's text
 after curly quotes and ``…`` are made plain, so ``Coming soon…`` and
-``Coming soon...`` are the same. One finding per statement, at the first match.
+``Coming soon...`` are the same. One finding per statement, at the first match. With ``placeholder: true`` a
+match also marks the statement as a stand-in, so ``read-more-missing`` leaves it alone.
 """
 
 from __future__ import annotations
@@ -19,12 +21,13 @@ from checker.checks.statements import plain_text, statements, text_span
 from checker.finding import Finding
 from checker.model import Statement
 
-KIND = "placeholder"
+KIND = "statement-pattern"
 
 
 @dataclass(frozen=True)
 class Options:
     patterns: tuple[re.Pattern[str], ...] = ()
+    placeholder: bool = False  # a match means the department has not really responded
 
 
 def first_match(options: Options, statement: Statement) -> re.Match[str] | None:
@@ -48,4 +51,4 @@ def check(rule: Rule[Options], context: Context) -> Iterator[Finding]:
             )
 
 
-CHECK = CheckKind(KIND, Options, frozenset({"text"}), check, "placeholder text instead of a response")
+CHECK = CheckKind(KIND, Options, frozenset({"text"}), check, "statement text matching a pattern")

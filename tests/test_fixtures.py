@@ -1,0 +1,83 @@
+"""Every fixture page carries its expected findings; this one test runs them all.
+
+A fixture ends with an HTML comment (which the parser ignores, as the build does):
+
+    <!-- expect
+    9:1 placeholder-text
+    25:28 placeholder-text
+    -->
+
+or ``<!-- expect: none -->``. Each line is ``LINE:COLUMN rule-id``; the findings of
+an offline run with the default profile must be exactly these, no more, no fewer.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from checker import engine
+from checker.parse import parse_file
+from checker.runner import plan
+from tests.conftest import FIXTURES, SHARED_CORPUS
+
+EXPECT = re.compile(r"<!-- expect(?P<none>: none)?\s*(?P<body>.*?)-->", re.DOTALL)
+ENTRY = re.compile(r"^(?P<line>\d+):(?P<column>\d+) (?P<rule>[a-z-]+)$")
+PAGES = sorted(FIXTURES.glob("**/*.md"))
+PAGES = [page for page in PAGES if page.name != "README.md"]
+
+
+def expected(path: Path) -> list[tuple[int, int, str]]:
+    text = path.read_text(encoding="utf-8")
+    blocks = list(EXPECT.finditer(text))
+    assert len(blocks) == 1, f"{path}: needs exactly one <!-- expect --> block"
+    block = blocks[0]
+    if block["none"]:
+        return []
+    entries = []
+    for raw in block["body"].strip().splitlines():
+        match = ENTRY.match(raw.strip())
+        assert match, f"{path}: bad expectation line {raw!r} (want LINE:COLUMN rule-id)"
+        entries.append((int(match["line"]), int(match["column"]), match["rule"]))
+    assert entries, f"{path}: an empty expect block; write <!-- expect: none --> for a clean page"
+    return sorted(entries)
+
+
+@pytest.mark.parametrize("path", PAGES, ids=[str(page.relative_to(FIXTURES)) for page in PAGES])
+def test_fixture(path: Path) -> None:
+    the_plan = plan([], "default")
+    page = parse_file(str(path))
+    findings = engine.run(
+        the_plan.selected, [page], the_plan.rule_set.registry, all_rules=the_plan.rule_set.rules
+    )
+    actual = sorted((finding.line, finding.column, finding.rule) for finding in findings)
+    assert actual == expected(path), "\n".join(
+        f"{path.relative_to(FIXTURES)}:{f.line}:{f.column}: {f.rule}: {f.message}" for f in findings
+    )
+
+
+def test_fixtures_cover_every_rule() -> None:
+    """Every rule has at least one fixture where it fires."""
+    fired = {rule for path in PAGES for _, _, rule in expected(path)}
+    rules = {rule.id for rule in plan([], "default").rule_set.rules}
+    assert rules - fired == set()
+
+
+CORPUS_COPIES = sorted((FIXTURES / "corpus").glob("*/*.md"))
+
+
+@pytest.mark.skipif(not SHARED_CORPUS.is_dir(), reason="../shared/corpus is not beside this checkout")
+@pytest.mark.parametrize(
+    "copy", CORPUS_COPIES, ids=[str(page.relative_to(FIXTURES)) for page in CORPUS_COPIES]
+)
+def test_corpus_copies_are_verbatim(copy: Path) -> None:
+    original = SHARED_CORPUS / copy.relative_to(FIXTURES / "corpus")
+    text = copy.read_bytes()
+    assert text[: text.rindex(b"<!-- expect")].rstrip(b"\n") == original.read_bytes().rstrip(b"\n")
+
+
+def test_real_pages_parse_without_structure_problems() -> None:
+    for copy in CORPUS_COPIES:
+        assert parse_file(str(copy)).problems == (), copy
