@@ -1,0 +1,168 @@
+"""The one place where failures become statuses.
+
+:func:`classify_exception` maps every library exception (aiohttp, asyncio,
+ssl, OS) to a :class:`Verdict`; :func:`classify_status` does the same for HTTP
+status codes.  A verdict carries the status, a short machine ``error_kind``, a
+plain-English ``detail`` and whether the failure is worth retrying.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import http
+import socket
+import ssl
+from dataclasses import dataclass
+
+import aiohttp
+
+from .config import CrawlConfig
+from .guard import PrivateAddressError
+from .result import LinkStatus
+
+__all__ = ["NETWORK_KINDS", "RETRY_STATUSES", "Verdict", "classify_exception", "classify_status", "reason"]
+
+#: error kinds that say "could not reach the network at all" (see crawler's network-down rule)
+NETWORK_KINDS = frozenset({"dns", "dns-temporary", "connect", "no-route"})
+#: HTTP statuses retried with backoff
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+_BY_HAND = "check this link by hand"
+_DNS_TEMPORARY_ERRNOS = {
+    getattr(socket, n) for n in ("EAI_AGAIN", "EAI_FAIL", "EAI_SYSTEM") if hasattr(socket, n)
+}
+_DNS_TEMPORARY_WORDS = ("temporar", "try again", "timeout", "timed out", "contact", "nameserver", "refused")
+_NO_ROUTE_ERRNOS = {errno.ENETUNREACH, errno.EHOSTUNREACH, errno.ENETDOWN, errno.EHOSTDOWN}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    status: LinkStatus
+    error_kind: str | None
+    detail: str
+    transient: bool = False
+
+
+def reason(code: int, fallback: str | None = None) -> str:
+    """``"404 Not Found"``: the code and its standard phrase."""
+    try:
+        phrase = http.HTTPStatus(code).phrase
+    except ValueError:
+        phrase = fallback or ""
+    return f"{code} {phrase}".strip()
+
+
+def _os_error(exc: BaseException) -> OSError | None:
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        return exc.os_error
+    return exc if isinstance(exc, OSError) else None
+
+
+def _dns_verdict(host: str, err: OSError | None) -> Verdict:
+    message = (err.strerror or str(err)) if err is not None else ""
+    code = err.errno if err is not None else None
+    if code in _DNS_TEMPORARY_ERRNOS or any(w in message.lower() for w in _DNS_TEMPORARY_WORDS):
+        return Verdict(
+            LinkStatus.UNREACHABLE,
+            "dns-temporary",
+            f"the DNS lookup of {host} failed temporarily ({message or 'no answer'})",
+            transient=True,
+        )
+    return Verdict(LinkStatus.DEAD, "dns", f"{host} has no DNS record")
+
+
+def classify_exception(exc: BaseException, host: str, config: CrawlConfig) -> Verdict:
+    """Map an exception raised while requesting ``host`` to a verdict."""
+    os_err = _os_error(exc)
+    if isinstance(exc, PrivateAddressError) or isinstance(os_err, PrivateAddressError):
+        address = exc.address if isinstance(exc, PrivateAddressError) else getattr(os_err, "address", "")
+        return Verdict(
+            LinkStatus.PRIVATE,
+            "private-address",
+            f"{host} resolves to the non-public address {address}, which is not checked",
+        )
+    if isinstance(exc, aiohttp.ClientConnectorCertificateError):
+        return Verdict(LinkStatus.UNREACHABLE, "tls", f"the TLS certificate of {host} is not valid")
+    if isinstance(exc, aiohttp.ClientSSLError | ssl.SSLError):
+        return Verdict(LinkStatus.UNREACHABLE, "tls", f"the secure (TLS) connection to {host} failed")
+    if isinstance(exc, aiohttp.ClientConnectorDNSError):
+        return _dns_verdict(host, exc.os_error)
+    if isinstance(exc, socket.gaierror):
+        return _dns_verdict(host, exc)
+    if isinstance(exc, aiohttp.ConnectionTimeoutError):
+        return Verdict(
+            LinkStatus.UNREACHABLE,
+            "timeout",
+            f"connecting to {host} timed out after {config.connect_timeout:g} s",
+            transient=True,
+        )
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        code = exc.os_error.errno
+        if code in _NO_ROUTE_ERRNOS:
+            return Verdict(LinkStatus.UNREACHABLE, "no-route", f"there is no network route to {host}", True)
+        if code == errno.ECONNREFUSED:
+            return Verdict(LinkStatus.UNREACHABLE, "connect", f"{host} refused the connection", True)
+        why = exc.os_error.strerror or str(exc.os_error)
+        return Verdict(LinkStatus.UNREACHABLE, "connect", f"could not connect to {host} ({why})", True)
+    if isinstance(exc, aiohttp.ServerTimeoutError):
+        return Verdict(
+            LinkStatus.UNREACHABLE,
+            "timeout",
+            f"{host} did not answer within {config.read_timeout:g} s",
+            transient=True,
+        )
+    if isinstance(exc, asyncio.TimeoutError):
+        return Verdict(
+            LinkStatus.UNREACHABLE,
+            "timeout",
+            f"checking this link took longer than the {config.total_timeout:g} s limit",
+        )
+    if isinstance(exc, aiohttp.ServerDisconnectedError):
+        return Verdict(
+            LinkStatus.UNREACHABLE, "disconnected", f"{host} closed the connection without answering", True
+        )
+    if isinstance(exc, aiohttp.TooManyRedirects):
+        return Verdict(LinkStatus.ERROR, "too-many-redirects", "the page redirects too many times")
+    if isinstance(exc, aiohttp.InvalidURL):
+        return Verdict(LinkStatus.ERROR, "invalid-url", f"the address is not a valid URL ({exc})")
+    if isinstance(exc, aiohttp.ClientPayloadError):
+        return Verdict(LinkStatus.UNREACHABLE, "payload", f"the answer from {host} was cut off", True)
+    if isinstance(exc, aiohttp.ClientResponseError):
+        return Verdict(LinkStatus.ERROR, "bad-response", f"{host} sent a malformed HTTP answer")
+    if isinstance(exc, aiohttp.ClientConnectionError | ConnectionError):
+        return Verdict(LinkStatus.UNREACHABLE, "reset", f"the connection to {host} was reset", True)
+    if isinstance(exc, aiohttp.ClientError | OSError):
+        return Verdict(LinkStatus.UNREACHABLE, "connect", f"could not fetch from {host} ({exc})", True)
+    if isinstance(exc, ValueError):
+        return Verdict(LinkStatus.ERROR, "invalid-url", f"the address is not a valid URL ({exc})")
+    return Verdict(
+        LinkStatus.ERROR, "internal", f"the check failed unexpectedly ({type(exc).__name__}: {exc})"
+    )
+
+
+def classify_status(code: int, phrase: str | None, *, challenge: bool) -> Verdict:
+    """Map a final (non-redirect) HTTP status to a verdict; 2xx is OK.
+
+    ``challenge`` is true when the answer is a bot challenge (``cf-mitigated:
+    challenge`` header or a challenge page).  ``transient`` marks statuses that
+    are retried before this verdict becomes final.
+    """
+    said = f"the server answered {reason(code, phrase)}"
+    if challenge:
+        return Verdict(LinkStatus.BLOCKED, "bot-challenge", f"{said} with a bot challenge; {_BY_HAND}")
+    if 200 <= code < 300:
+        return Verdict(LinkStatus.OK, None, said)
+    if code in (404, 410):
+        return Verdict(LinkStatus.DEAD, "http-status", said)
+    if code == 401:
+        return Verdict(LinkStatus.BLOCKED, "login", f"{said}: the page needs a login; {_BY_HAND}")
+    if code in (403, 999):
+        return Verdict(LinkStatus.BLOCKED, "forbidden", f"{said}: access was refused; {_BY_HAND}")
+    if code == 429:
+        return Verdict(
+            LinkStatus.BLOCKED, "rate-limited", f"{said}: the site kept rate-limiting us; {_BY_HAND}", True
+        )
+    if 300 <= code < 400:
+        return Verdict(LinkStatus.ERROR, "http-status", f"{said} without a usable Location header")
+    return Verdict(LinkStatus.ERROR, "http-status", said, transient=code in RETRY_STATUSES)

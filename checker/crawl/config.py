@@ -1,0 +1,51 @@
+"""Crawler settings.  All times are in seconds, all sizes in bytes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+__all__ = ["CrawlConfig"]
+
+
+@dataclass(frozen=True)
+class CrawlConfig:
+    """Limits and politeness settings for one crawl.
+
+    ``host_interval`` is the minimum time between the starts of two requests to
+    the same host.  ``total_timeout`` bounds the whole check of one URL (all hops
+    and retries), counted from its first request.  ``max_body_bytes`` caps the
+    bytes read from the wire, ``max_decompressed_bytes`` the bytes produced by
+    decompressing them.  ``private_host_allowlist`` names hosts (e.g. intranet
+    sites) that may resolve to private addresses even when ``allow_private`` is
+    false.
+    """
+
+    concurrency: int = 16
+    host_concurrency: int = 2
+    host_interval: float = 0.5
+    connect_timeout: float = 10.0
+    read_timeout: float = 20.0
+    total_timeout: float = 60.0
+    retries: int = 2
+    backoff_base: float = 0.5
+    backoff_cap: float = 8.0
+    retry_after_cap: float = 30.0
+    max_redirects: int = 10
+    max_body_bytes: int = 512 * 1024
+    max_decompressed_bytes: int = 2 * 1024 * 1024
+    slow_threshold: float = 5.0
+    allow_private: bool = False
+    user_agent: str = "checker/0.1 (+link checker)"
+    private_host_allowlist: frozenset[str] = field(default_factory=frozenset)
+
+    def __post_init__(self) -> None:
+        if self.concurrency < 1 or self.host_concurrency < 1:
+            raise ValueError("concurrency and host_concurrency must be at least 1")
+        if self.retries < 0 or self.max_redirects < 0:
+            raise ValueError("retries and max_redirects must not be negative")
+        if min(self.connect_timeout, self.read_timeout, self.total_timeout) <= 0:
+            raise ValueError("timeouts must be positive")
+        if min(self.host_interval, self.backoff_base, self.backoff_cap, self.retry_after_cap) < 0:
+            raise ValueError("intervals and backoffs must not be negative")
+        if self.max_body_bytes < 1 or self.max_decompressed_bytes < 1:
+            raise ValueError("body size caps must be positive")

@@ -1,0 +1,300 @@
+"""Check one URL: request, follow redirects hop by hop, retry, read the body, classify.
+
+Method policy: always ``GET``, never ``HEAD``.  Many servers answer ``HEAD``
+wrongly (405, 501, 404, 403 while ``GET`` works), and a ``HEAD``-then-``GET``
+fallback costs two requests for exactly the links that are already awkward.
+``GET`` is safe because the body is streamed and read only when a check needs
+it: for an HTML 2xx answer (soft-404 detection, plus anchors when the link has
+a fragment), and a small prefix of an HTML 403/429/503 answer (bot-challenge
+detection).  Other bodies are never read; the connection is simply dropped.
+Reads are capped on the wire and after decompression (see :mod:`.body`).
+
+Redirects are followed manually (``allow_redirects=False``) so every hop is
+recorded, checked against the address guard, rate-limited per host and
+counted.  Each attempt runs under an ``asyncio.timeout`` holding what is left of
+the URL's ``total_timeout`` budget (time spent queued for a slot does not
+count); aiohttp's ``connect`` and ``sock_read`` timeouts cover the phases.
+Connection errors, timeouts and 429/500/502/503/504 are retried with capped
+exponential backoff and full jitter, or after ``Retry-After`` when the server
+sends one no longer than ``retry_after_cap``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import random
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+import aiohttp
+
+from .body import read_capped
+from .classify import RETRY_STATUSES, Verdict, classify_exception, classify_status, reason
+from .config import CrawlConfig
+from .guard import forbidden_literal
+from .limits import RequestGate
+from .result import CrawlResult, Hop, LinkStatus, fetch_key
+from .soft404 import PageInfo, analyse_html, redirect_soft404
+
+__all__ = ["Fetcher", "parse_retry_after"]
+
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+_CHALLENGE_STATUSES = frozenset({403, 429, 503})
+_PREFIX_BYTES = 128 * 1024  # enough for <title> and <h1> when anchors are not needed
+_CHALLENGE_BYTES = 32 * 1024
+_MEMO_KINDS = frozenset({"dns", "private-address"})  # host-level, definitive failures
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` value (delta-seconds or HTTP date)."""
+    if value is None:
+        return None
+    text = value.strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+@dataclass(frozen=True)
+class _Answer:
+    """One HTTP response, reduced to what the checks need."""
+
+    status: int
+    phrase: str | None
+    location: str | None
+    set_cookie: bool
+    retry_after: float | None
+    content_type: str | None
+    challenge: bool
+    page: PageInfo | None
+    truncated: bool
+    body_problem: str | None
+
+
+@dataclass
+class _State:
+    """Mutable bookkeeping for one URL check."""
+
+    started: float = field(default_factory=time.monotonic)
+    first_start: float | None = None  # when the first request got its slot
+    waited: float = 0.0  # seconds queued for slots since then: excluded from budget and elapsed
+    attempts: int = 0
+    hops: list[Hop] = field(default_factory=list)
+
+    def deadline(self, total: float) -> float:
+        assert self.first_start is not None
+        return self.first_start + total + self.waited
+
+
+def _host(url: str) -> str | None:
+    try:
+        return urlsplit(url).hostname
+    except ValueError:
+        return None
+
+
+class Fetcher:
+    """Checks URLs through one session; holds per-crawl state only."""
+
+    def __init__(
+        self, session: aiohttp.ClientSession, config: CrawlConfig, gate: RequestGate, rng: random.Random
+    ) -> None:
+        self._session = session
+        self._config = config
+        self._gate = gate
+        self._rng = rng
+        self._timeout = aiohttp.ClientTimeout(
+            total=None, connect=config.connect_timeout, sock_read=config.read_timeout
+        )
+        self._host_verdicts: dict[str, Verdict] = {}
+
+    async def check(self, url: str, want_anchors: bool) -> CrawlResult:
+        """Check ``url`` (already a :func:`fetch_key`) and follow its redirects."""
+        state = _State()
+        current = url
+        visits: Counter[str] = Counter({url: 1})
+        for _ in range(self._config.max_redirects + 2):
+            outcome = await self._attempts(current, state, want_anchors)
+            if isinstance(outcome, Verdict):
+                if state.hops:
+                    outcome = dataclasses.replace(
+                        outcome, detail=f"{outcome.detail} (after redirecting to {current})"
+                    )
+                return self._result(url, current, state, outcome)
+            if outcome.status not in _REDIRECTS or not outcome.location:
+                return self._final(url, current, state, outcome)
+            target = fetch_key(urldefrag(urljoin(current, outcome.location)).url)
+            state.hops.append(Hop(current, outcome.status, target))
+            if urlsplit(target).scheme not in ("http", "https"):
+                why = f"the page redirects to {target}, which is not a web address"
+                return self._result(url, current, state, Verdict(LinkStatus.ERROR, "redirect-scheme", why))
+            if visits[target] >= (2 if outcome.set_cookie else 1):
+                why = f"the page redirects in a loop (back to {target})"
+                return self._result(url, current, state, Verdict(LinkStatus.ERROR, "redirect-loop", why))
+            if len(state.hops) > self._config.max_redirects:
+                why = f"the page redirects more than {self._config.max_redirects} times"
+                return self._result(url, current, state, Verdict(LinkStatus.ERROR, "too-many-redirects", why))
+            visits[target] += 1
+            current = target
+        raise AssertionError("unreachable: the redirect limit ends the loop")
+
+    async def _attempts(self, url: str, state: _State, want_anchors: bool) -> _Answer | Verdict:
+        """Request ``url`` with retries; return the last answer or failure."""
+        config = self._config
+        host = _host(url)
+        if not host:
+            return Verdict(LinkStatus.ERROR, "invalid-url", f"{url} is not a valid web address")
+        literal = forbidden_literal(host, config)
+        if literal is not None:
+            why = f"{literal} is a non-public address, which is not checked"
+            return Verdict(LinkStatus.PRIVATE, "private-address", why)
+        outcome: _Answer | Verdict = Verdict(LinkStatus.ERROR, "internal", "no request was made")
+        for attempt in range(config.retries + 1):
+            if host in self._host_verdicts:
+                return self._host_verdicts[host]
+            async with self._gate.slot(host) as waited:
+                now = time.monotonic()
+                if state.first_start is None:
+                    state.first_start = now
+                else:
+                    state.waited += waited
+                remaining = state.deadline(config.total_timeout) - now
+                if host in self._host_verdicts:
+                    return self._host_verdicts[host]
+                if remaining <= 0:
+                    return classify_exception(TimeoutError(), host, config) if attempt == 0 else outcome
+                state.attempts += 1
+                try:
+                    async with asyncio.timeout(remaining):
+                        outcome = await self._get(url, want_anchors)
+                except Exception as exc:  # every failure is classified in one place
+                    outcome = classify_exception(exc, host, config)
+            if isinstance(outcome, Verdict):
+                if outcome.error_kind in _MEMO_KINDS:
+                    self._host_verdicts[host] = outcome
+                retry_after = None
+                transient = outcome.transient
+            else:
+                retry_after = outcome.retry_after
+                transient = outcome.status in RETRY_STATUSES and not outcome.challenge
+            if not transient or attempt == config.retries:
+                return outcome
+            delay = self._delay(attempt, retry_after)
+            if delay is None or time.monotonic() + delay >= state.deadline(config.total_timeout):
+                return outcome
+            await asyncio.sleep(delay)
+        return outcome
+
+    def _delay(self, attempt: int, retry_after: float | None) -> float | None:
+        config = self._config
+        if retry_after is not None:
+            return retry_after if retry_after <= config.retry_after_cap else None
+        return self._rng.uniform(0, min(config.backoff_cap, config.backoff_base * 2**attempt))
+
+    async def _get(self, url: str, want_anchors: bool) -> _Answer:
+        config = self._config
+        body = None
+        async with self._session.get(url, allow_redirects=False, timeout=self._timeout) as resp:
+            headers = resp.headers
+            raw_type = headers.get("Content-Type")
+            content_type = raw_type.split(";", 1)[0].strip().lower() if raw_type else None
+            challenge = headers.get("cf-mitigated", "").strip().lower() == "challenge"
+            limit = 0
+            if content_type in _HTML_TYPES and not challenge:
+                if 200 <= resp.status < 300:
+                    limit = (
+                        config.max_body_bytes if want_anchors else min(config.max_body_bytes, _PREFIX_BYTES)
+                    )
+                elif resp.status in _CHALLENGE_STATUSES:
+                    limit = min(config.max_body_bytes, _CHALLENGE_BYTES)
+            problem = None
+            if limit:
+                try:
+                    body = await read_capped(
+                        resp.content, headers.get("Content-Encoding"), limit, config.max_decompressed_bytes
+                    )
+                except (
+                    aiohttp.ClientPayloadError,
+                    aiohttp.ServerTimeoutError,
+                    aiohttp.ClientConnectionError,
+                ):
+                    problem = "the page body could not be read completely"
+            charset = resp.charset
+            answer = _Answer(
+                status=resp.status,
+                phrase=resp.reason,
+                location=headers.get("Location"),
+                set_cookie="Set-Cookie" in headers,
+                retry_after=parse_retry_after(headers.get("Retry-After")),
+                content_type=content_type,
+                challenge=challenge,
+                page=None,
+                truncated=bool(body and body.truncated),
+                body_problem=problem or (body.problem if body else None),
+            )
+        if body is None or body.data is None:
+            return answer
+        page = await asyncio.to_thread(analyse_html, body.data, charset)
+        return dataclasses.replace(answer, page=page, challenge=answer.challenge or page.challenge)
+
+    def _final(self, url: str, final_url: str, state: _State, answer: _Answer) -> CrawlResult:
+        verdict = classify_status(answer.status, answer.phrase, challenge=answer.challenge)
+        page = answer.page
+        said = f"the server answered {reason(answer.status, answer.phrase)}"
+        if verdict.status is LinkStatus.OK:
+            via = f" after redirecting to {final_url}" if state.hops else ""
+            soft = redirect_soft404(url, final_url) if state.hops else None
+            if page is not None and page.not_found is not None:
+                why = f"{said}{via} but the page says “{page.not_found}”"
+                verdict = Verdict(LinkStatus.SOFT_404, "not-found-page", why)
+            elif soft is not None:
+                verdict = Verdict(LinkStatus.SOFT_404, soft[0], soft[1])
+            else:
+                note = f"; {answer.body_problem}" if answer.body_problem else ""
+                verdict = Verdict(LinkStatus.OK, None, f"{said}{via}{note}")
+        elif state.hops:
+            verdict = Verdict(
+                verdict.status, verdict.error_kind, f"{verdict.detail} after redirecting to {final_url}"
+            )
+        anchors = page.anchors if page is not None and 200 <= answer.status < 300 else None
+        return self._result(url, final_url, state, verdict, answer=answer, anchors=anchors)
+
+    def _result(
+        self,
+        url: str,
+        final_url: str,
+        state: _State,
+        verdict: Verdict,
+        *,
+        answer: _Answer | None = None,
+        anchors: frozenset[str] | None = None,
+    ) -> CrawlResult:
+        hops = tuple(state.hops)
+        code = answer.status if answer is not None else (hops[-1].status_code if hops else None)
+        return CrawlResult(
+            url=url,
+            status=verdict.status,
+            status_code=code,
+            final_url=final_url,
+            redirects=hops,
+            permanent_redirect=bool(hops) and all(h.status_code in (301, 308) for h in hops),
+            error_kind=verdict.error_kind,
+            detail=verdict.detail,
+            elapsed=max(0.0, time.monotonic() - (state.first_start or state.started) - state.waited),
+            attempts=state.attempts,
+            content_type=answer.content_type if answer is not None else None,
+            anchors=anchors,
+            truncated=answer.truncated if answer is not None and anchors is not None else False,
+        )

@@ -1,0 +1,114 @@
+"""Result types of the link crawler, and the URL key used for de-duplication.
+
+Everything here is immutable: a :class:`CrawlResult` describes one checked URL,
+a :class:`CrawlReport` a whole crawl.  :func:`fetch_key` is the single definition
+of "the same URL" shared by the crawler and by the link rules.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit, urlunsplit
+
+__all__ = ["CrawlReport", "CrawlResult", "Hop", "LinkStatus", "fetch_key"]
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+class LinkStatus(enum.Enum):
+    """Outcome of checking one URL."""
+
+    OK = "ok"  # 2xx, possibly after redirects
+    DEAD = "dead"  # 404/410, unknown host, redirect ending in 404/410
+    ERROR = "error"  # 5xx after retries, other 4xx, redirect loop / too many hops
+    UNREACHABLE = "unreachable"  # timeouts, refused/reset connections, TLS errors
+    BLOCKED = "blocked"  # 401/403, bot challenges, rate limiting that never clears
+    SOFT_404 = "soft-404"  # 200 but "page not found", or redirected to home/search page
+    PRIVATE = "private"  # host resolves to a private/loopback/... address
+    SKIPPED = "skipped"  # not http(s): not fetched
+    UNCHECKED = "unchecked"  # not checked because the network is down
+
+
+@dataclass(frozen=True)
+class Hop:
+    """One redirect: ``url`` answered ``status_code`` pointing at ``location`` (absolute)."""
+
+    url: str
+    status_code: int
+    location: str
+
+
+@dataclass(frozen=True)
+class CrawlResult:
+    """The outcome of checking one distinct URL (see :func:`fetch_key`)."""
+
+    url: str
+    status: LinkStatus
+    status_code: int | None
+    final_url: str
+    redirects: tuple[Hop, ...]
+    permanent_redirect: bool
+    error_kind: str | None
+    detail: str
+    elapsed: float
+    attempts: int
+    content_type: str | None
+    anchors: frozenset[str] | None
+    #: True when the body was cut off at a size cap, so ``anchors`` may be incomplete.
+    truncated: bool = False
+
+    def has_anchor(self, fragment: str) -> bool | None:
+        """Whether the final page has an element for ``#fragment``.
+
+        ``None`` means unknown: the page is not HTML, its body was not read, or the
+        anchor was not found in a body that was cut off at the size cap.
+        """
+        if self.anchors is None:
+            return None
+        frag = fragment[1:] if fragment.startswith("#") else fragment
+        # An empty fragment and "#top" always scroll to the top (HTML spec).
+        if frag == "" or frag.lower() == "top":
+            return True
+        if frag in self.anchors or unquote(frag) in self.anchors:
+            return True
+        return None if self.truncated else False
+
+
+@dataclass(frozen=True)
+class CrawlReport:
+    """All results of one crawl, keyed by :func:`fetch_key`."""
+
+    results: Mapping[str, CrawlResult]
+    network_down: bool
+    requests: int
+    elapsed: float
+
+
+def fetch_key(url: str) -> str:
+    """Normalise ``url`` to the key used to fetch it once.
+
+    Strips the fragment, lowercases the scheme and host, drops the default port
+    and, for http(s), turns an empty path into ``/``.  Anything unparsable is
+    returned with only the fragment removed.
+    """
+    raw = url.strip()
+    try:
+        parts = urlsplit(raw)
+        port = parts.port
+    except ValueError:
+        return raw.split("#", 1)[0]
+    scheme = parts.scheme.lower()
+    if scheme not in _DEFAULT_PORTS or not parts.hostname:
+        return urlunsplit((scheme, parts.netloc, parts.path, parts.query, ""))
+    host = parts.hostname.lower()
+    if ":" in host:
+        host = f"[{host}]"
+    netloc = host
+    if port is not None and port != _DEFAULT_PORTS[scheme]:
+        netloc = f"{host}:{port}"
+    if parts.username is not None or parts.password is not None:
+        userinfo = parts.netloc.rpartition("@")[0]
+        netloc = f"{userinfo}@{netloc}"
+    return urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))

@@ -1,0 +1,171 @@
+"""Unit tests: URL keys, anchors, Retry-After, capped decompression, page analysis."""
+
+from __future__ import annotations
+
+import io
+import warnings
+import zlib
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+
+import pytest
+
+from checker.crawl import CrawlConfig, CrawlResult, LinkStatus, fetch_key
+from checker.crawl.body import read_capped
+from checker.crawl.fetch import parse_retry_after
+from checker.crawl.soft404 import analyse_html, redirect_soft404
+
+from .sites import compress, gzip_bomb
+
+
+@pytest.mark.parametrize(
+    ("url", "key"),
+    [
+        ("http://www.dcms.gov.uk/publications/9586.aspx", "http://www.dcms.gov.uk/publications/9586.aspx"),
+        ("HTTP://WWW.DECC.GOV.UK:80/en/Our_Goals.aspx#dds", "http://www.decc.gov.uk/en/Our_Goals.aspx"),
+        ("https://www.gov.uk:443", "https://www.gov.uk/"),
+        ("https://www.gov.uk:8443/a?b=1#c", "https://www.gov.uk:8443/a?b=1"),
+        ("http://[::1]:80/x", "http://[::1]/x"),
+        ("mailto:foo@bar.gov.uk#x", "mailto:foo@bar.gov.uk"),
+        ("http://host:notaport/x#y", "http://host:notaport/x"),
+    ],
+)
+def test_fetch_key(url: str, key: str) -> None:
+    assert fetch_key(url) == key
+
+
+def _result(anchors: frozenset[str] | None, truncated: bool = False) -> CrawlResult:
+    return CrawlResult("http://x/", LinkStatus.OK, 200, "http://x/", (), False, None, "", 0.0, 1,
+                       "text/html", anchors, truncated)  # fmt: skip
+
+
+def test_has_anchor() -> None:
+    page = _result(frozenset({"dds", "café"}))
+    assert page.has_anchor("dds") is True
+    assert page.has_anchor("#dds") is True
+    assert page.has_anchor("caf%C3%A9") is True
+    assert page.has_anchor("nope") is False
+    assert page.has_anchor("") is True
+    assert _result(None).has_anchor("dds") is None
+    assert _result(frozenset({"a"}), truncated=True).has_anchor("b") is None
+
+
+def test_parse_retry_after() -> None:
+    now = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
+    assert parse_retry_after("120") == 120.0
+    assert parse_retry_after(format_datetime(now + timedelta(seconds=30), usegmt=True), now) == 30.0
+    assert parse_retry_after(format_datetime(now - timedelta(seconds=30), usegmt=True), now) == 0.0
+    assert parse_retry_after("soon") is None
+    assert parse_retry_after(None) is None
+
+
+def test_config_validation() -> None:
+    with pytest.raises(ValueError, match="concurrency"):
+        CrawlConfig(concurrency=0)
+    with pytest.raises(ValueError, match="timeouts"):
+        CrawlConfig(read_timeout=0)
+
+
+class _Stream:
+    def __init__(self, data: bytes, chunk: int = 4096) -> None:
+        self._buf = io.BytesIO(data)
+        self._chunk = chunk
+        self.read_bytes = 0
+
+    async def read(self, n: int = -1) -> bytes:
+        data = self._buf.read(min(n, self._chunk))
+        self.read_bytes += len(data)
+        return data
+
+    def at_eof(self) -> bool:
+        return self._buf.tell() == len(self._buf.getvalue())
+
+
+async def test_gzip_bomb_decompression_is_capped() -> None:
+    bomb = gzip_bomb()
+    stream = _Stream(bomb)
+    body = await read_capped(stream, "gzip", 512 * 1024, 100_000)
+    assert body.data is not None
+    assert len(body.data) <= 100_000
+    assert body.truncated
+    assert stream.read_bytes < len(bomb)  # stopped reading early
+
+
+async def test_wire_cap_and_codings() -> None:
+    page = b"<html><body>" + b"x" * 10_000 + b"</body></html>"
+    short = await read_capped(_Stream(page), None, 1000, 10**6)
+    assert short.data == page[:1000]
+    assert short.truncated
+    full = await read_capped(_Stream(page), "identity", 10**6, 10**6)
+    assert (full.data, full.truncated) == (page, False)
+    for coding, wbits in [("gzip", 31), ("x-gzip", 31), ("deflate", 15), ("deflate", -15)]:
+        decoded = await read_capped(_Stream(compress(page, wbits), chunk=100), coding, 10**6, 10**6)
+        assert (decoded.data, decoded.truncated) == (page, False), (coding, wbits)
+    unknown = await read_capped(_Stream(page), "br", 10**6, 10**6)
+    assert unknown.data is None
+    assert unknown.problem
+    corrupt = await read_capped(_Stream(b"not gzip at all" * 10), "gzip", 10**6, 10**6)
+    assert corrupt.data is None
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Page not found - GOV.UK",
+        "404 - File or directory not found.",
+        "Error 404",
+        "Sorry, this page can’t be found",
+        "This document is no longer available",
+        "The page cannot be found",
+    ],
+)
+def test_not_found_titles(title: str) -> None:
+    page = analyse_html(f"<html><head><title>{title}</title></head><body></body></html>".encode(), None)
+    assert page.not_found == title
+
+
+def test_not_found_heading_and_normal_pages() -> None:
+    heading = analyse_html(b"<title>DCMS</title><h1>We can't find that page</h1>", "utf-8")
+    assert heading.not_found == "We can't find that page"
+    normal = analyse_html(b"<title>Form 404A guidance</title><h1>Annual report 2010</h1>", None)
+    assert normal.not_found is None
+    assert not normal.challenge
+
+
+def test_analyse_html_anchors_charset_and_no_warnings() -> None:
+    body = '<?xml version="1.0"?><html><body><p id="café">x</p><a name="n1">y</a><a href="#z">z</a>'
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        page = analyse_html(body.encode("latin-1"), "iso-8859-1")
+        assert page.anchors == frozenset({"café", "n1"})
+        meta = analyse_html('<meta charset="windows-1252"><p id="€">'.encode("cp1252"), None)
+        assert meta.anchors == frozenset({"€"})
+        assert analyse_html(b"http://not-markup.example/", None).anchors == frozenset()
+        assert analyse_html(b"", "no-such-charset").anchors == frozenset()
+
+
+def test_challenge_page() -> None:
+    page = analyse_html(b"<title>Just a moment...</title><script src='/cdn-cgi/challenge-platform/x'>", None)
+    assert page.challenge
+
+
+@pytest.mark.parametrize(
+    ("original", "final", "kind"),
+    [
+        ("http://www.dcms.gov.uk/publications/9586.aspx", "https://www.gov.uk/", "redirect-home"),
+        ("http://www.decc.gov.uk/en/content/cms/x.aspx", "https://www.gov.uk/index.html", "redirect-home"),
+        ("http://www.dcms.gov.uk/a/b.aspx", "https://www.gov.uk/search?q=b", "redirect-search"),
+        ("http://www.dcms.gov.uk/a/b.aspx", "https://www.gov.uk/search/all?keywords=b", "redirect-search"),
+        ("http://www.dcms.gov.uk/", "https://www.gov.uk/", None),
+        ("http://www.dcms.gov.uk/search", "https://www.gov.uk/search?q=x", None),
+        ("http://www.dcms.gov.uk/a.aspx", "https://www.gov.uk/government/publications/a", None),
+    ],
+)
+def test_redirect_soft404(original: str, final: str, kind: str | None) -> None:
+    found = redirect_soft404(original, final)
+    assert (found[0] if found else None) == kind
+
+
+def test_zlib_max_length_zero_is_never_used() -> None:
+    # documents the zlib pitfall body.read_capped guards against
+    assert len(zlib.decompressobj(31).decompress(compress(b"a" * 1000), 0)) == 1000
