@@ -17,10 +17,11 @@ from typing import TextIO
 
 from checker import __version__
 from checker.config.settings import FORMATS, Settings, find_config, load_settings
+from checker.crawl import CrawlConfig
 from checker.errors import CheckerError
 from checker.finding import Severity
 from checker.output import FORMATTERS
-from checker.runner import Plan, check, plan
+from checker.runner import LinkCheck, Plan, check, plan
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -55,6 +56,34 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--offline", action="store_true", default=None, help="do not check links over the network"
     )
+    crawl = run.add_argument_group("link checking")
+    crawl.add_argument(
+        "--concurrency", type=_positive_int, metavar="N", help="requests at once (default: 16)"
+    )
+    crawl.add_argument(
+        "--host-concurrency",
+        type=_positive_int,
+        metavar="N",
+        help="requests at once to one host (default: 2)",
+    )
+    crawl.add_argument(
+        "--host-interval",
+        type=_seconds,
+        metavar="S",
+        help="seconds between requests to one host (default: 0.5)",
+    )
+    crawl.add_argument(
+        "--timeout",
+        type=_seconds,
+        metavar="S",
+        help="seconds to give one link, retries included (default: 60)",
+    )
+    crawl.add_argument(
+        "--allow-private",
+        action="store_true",
+        default=None,
+        help="also check links to private and local addresses (intranets)",
+    )
     run.add_argument(
         "--color",
         choices=("auto", "always", "never"),
@@ -64,6 +93,45 @@ def _parser() -> argparse.ArgumentParser:
 
     commands.add_parser("rules", parents=[common], help="list every rule with its level and description")
     return parser
+
+
+def _positive_int(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+    return int(text)
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not 0 <= value <= 3600:
+        raise argparse.ArgumentTypeError(f"{text!r} should be between 0 and 3600 seconds")
+    return value
+
+
+def _link_check(args: argparse.Namespace, settings: Settings) -> LinkCheck | None:
+    if args.offline or (args.offline is None and settings.offline):
+        return None
+    crawl = settings.crawl
+    defaults = CrawlConfig()
+
+    def pick(flag: float | None, configured: float | None, default: float) -> float:
+        return flag if flag is not None else configured if configured is not None else default
+
+    timeout = max(pick(args.timeout, crawl.timeout, defaults.total_timeout), 0.1)
+    config = CrawlConfig(
+        concurrency=int(pick(args.concurrency, crawl.concurrency, defaults.concurrency)),
+        host_concurrency=int(pick(args.host_concurrency, crawl.host_concurrency, defaults.host_concurrency)),
+        host_interval=pick(args.host_interval, crawl.host_interval, defaults.host_interval),
+        total_timeout=timeout,
+        connect_timeout=min(defaults.connect_timeout, timeout),
+        read_timeout=min(defaults.read_timeout, timeout),
+        allow_private=bool(args.allow_private or crawl.allow_private),
+        user_agent=f"checker/{__version__} (link checker for department-response pages)",
+    )
+    return LinkCheck(config=config, progress=sys.stderr)
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -86,7 +154,7 @@ def _use_colour(choice: str, stream: TextIO) -> bool:
 def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     settings = _settings(args)
     the_plan = _plan(args, settings)
-    report = check(args.paths, the_plan)
+    report = check(args.paths, the_plan, _link_check(args, settings))
     for error in report.errors:
         print(f"checker: error: {error}", file=sys.stderr)
     FORMATTERS[args.format or settings.format or "text"](report, out, _use_colour(args.color, out))

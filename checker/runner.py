@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+import ssl
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
+
+from aiohttp.abc import AbstractResolver
 
 from checker import engine
+from checker.checks import link_malformed
 from checker.checks.base import Rule
 from checker.collect import collect
 from checker.config.profiles import apply_profile
 from checker.config.rules import RuleSet, load_rules
+from checker.crawl import CrawlConfig, CrawlReport, LinkStatus, Progress, crawl_sync, fetch_key
 from checker.errors import CheckerError, ConfigError
 from checker.model import Page
 from checker.parse import parse_file
-from checker.report import Report
+from checker.report import LinkSummary, Report
 
 _PACKAGE_RULES = Path(__file__).resolve().parent.parent / "rules"
 _INSTALLED_RULES = Path(sys.prefix) / "share" / "checker" / "rules"
@@ -53,9 +58,62 @@ def parse_pages(paths: Sequence[str]) -> tuple[list[Page], list[CheckerError]]:
     return pages, errors_out
 
 
-def check(paths: Sequence[str], the_plan: Plan) -> Report:
+@dataclass(frozen=True)
+class LinkCheck:
+    """How to check links: the crawler's settings, and what tests inject (a resolver, TLS trust)."""
+
+    config: CrawlConfig = field(default_factory=CrawlConfig)
+    resolver: AbstractResolver | None = None
+    ssl_context: ssl.SSLContext | None = None
+    progress: TextIO | None = None  # where a TTY progress line goes (stderr); None: no progress
+
+
+def crawlable(pages: Sequence[Page]) -> list[str]:
+    """Every web URL on the pages that can be fetched as written (duplicates kept; the crawler dedups)."""
+    urls = []
+    for page in pages:
+        for link in page.links:
+            scheme = link.url.split(":", 1)[0].lower() if ":" in link.url else ""
+            if (
+                scheme in ("http", "https")
+                and link_malformed.problem(link.url, link_malformed.Options()) is None
+            ):
+                urls.append(link.url)
+    return urls
+
+
+def _crawl(pages: Sequence[Page], links: LinkCheck) -> tuple[CrawlReport, LinkSummary, tuple[str, ...]]:
+    urls = crawlable(pages)
+    progress = Progress(len({fetch_key(url) for url in urls}), links.progress) if links.progress else None
+    if progress:
+        progress.start()
+    try:
+        report = crawl_sync(
+            urls, links.config, resolver=links.resolver, ssl_context=links.ssl_context, on_result=progress
+        )
+    finally:
+        if progress:
+            progress.finish()
+    summary = LinkSummary(len(report.results), report.requests, report.elapsed, report.network_down)
+    notes: tuple[str, ...] = ()
+    if report.network_down:
+        unchecked = sum(result.status is LinkStatus.UNCHECKED for result in report.results.values())
+        notes = (
+            f"the network is unavailable (no host could be reached or resolved), so {unchecked} links "
+            "were not checked; this is not a verdict on the links. Run again when online, or use --offline.",
+        )
+    return report, summary, notes
+
+
+def check(paths: Sequence[str], the_plan: Plan, links: LinkCheck | None = None) -> Report:
+    """Check ``paths``; with ``links``, check their links over the network too."""
     pages, errors = parse_pages(paths)
+    crawl_report, summary, notes = _crawl(pages, links) if links is not None else (None, None, ())
     findings = engine.run(
-        the_plan.selected, pages, the_plan.rule_set.registry, all_rules=the_plan.rule_set.rules
+        the_plan.selected,
+        pages,
+        the_plan.rule_set.registry,
+        all_rules=the_plan.rule_set.rules,
+        crawl=crawl_report.results if crawl_report else None,
     )
-    return Report(tuple(findings), tuple(page.path for page in pages), tuple(errors))
+    return Report(tuple(findings), tuple(page.path for page in pages), tuple(errors), summary, notes)

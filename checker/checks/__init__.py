@@ -7,6 +7,7 @@ from checker.checks import (
     departments,
     link_malformed,
     link_scheme,
+    link_status,
     link_target,
     read_more,
     statement_empty,
@@ -29,5 +30,6 @@ KINDS: dict[str, CheckKind] = {
         link_scheme.CHECK,
         *crest.CHECKS,
         *departments.CHECKS,
+        *link_status.CHECKS,
     )
 }

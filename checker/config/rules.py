@@ -69,7 +69,11 @@ def read_options(reader: Reader, node: Node | None, kind: CheckKind) -> Any:
         return kind.options()
     what = f"options of kind {kind.name!r}" + ("" if names else " (this kind takes none)")
     given = reader.mapping(node, what, allowed=names or ("",))
-    return kind.options(**{name: _option(reader, value, name, hints[name]) for name, value in given.items()})
+    values = {name: _option(reader, value, name, hints[name]) for name, value in given.items()}
+    try:
+        return kind.options(**values)
+    except ValueError as exc:
+        raise reader.error(node, f"{what}: {exc}") from None
 
 
 def _template(reader: Reader, node: Node, what: str, kind: CheckKind) -> str:

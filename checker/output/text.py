@@ -24,8 +24,11 @@ def summary(report: Report) -> str:
         line += f"; {_plural(len(report.errors), 'file')} could not be checked"
     if report.links is not None:
         links = report.links
-        requests = _plural(links.requests, "request")
-        line += f"; {_plural(links.urls, 'link')} checked with {requests} in {links.elapsed:.1f}s"
+        if links.network_down:
+            line += f"; {_plural(links.urls, 'link')} not checked (network unavailable)"
+        else:
+            requests = _plural(links.requests, "request")
+            line += f"; {_plural(links.urls, 'link')} checked with {requests} in {links.elapsed:.1f}s"
     return line
 
 
