@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from checker.checks.base import CheckKind, Context, Rule
-from checker.checks.statements import plain_text, statements, text_span
+from checker.checks.statements import plain_positions, plain_text, statements, text_span
 from checker.finding import Finding
 from checker.model import Statement
 
@@ -31,7 +31,7 @@ class Options:
 
 
 def first_match(options: Options, statement: Statement) -> re.Match[str] | None:
-    text, _ = plain_text(statement)
+    text = plain_text(statement)
     matches = [match for pattern in options.patterns if (match := pattern.search(text))]
     return min(matches, key=lambda match: match.start(), default=None)
 
@@ -42,7 +42,7 @@ def check(rule: Rule[Options], context: Context) -> Iterator[Finding]:
             match = first_match(rule.options, statement)
             if match is None:
                 continue
-            _, positions = plain_text(statement)
+            positions = plain_positions(statement)
             start, end = match.span()
             if start == end:  # a pattern that matched nothing visible: point at the whole text
                 start, end = 0, len(positions) - 1

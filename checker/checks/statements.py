@@ -14,27 +14,24 @@ def statements(page: Page) -> Iterator[tuple[DepartmentBlock, Statement]]:
             yield block, block.statement
 
 
-def plain_text(statement: Statement) -> tuple[str, list[Position]]:
-    """The statement as the build prints it (plain quotes, ``...``), with each character's source position.
+def plain_text(statement: Statement) -> str:
+    """The statement as the build prints it (plain quotes, ``...``): lines stripped, joined with ``\\n``."""
+    return "\n".join(plain_typography(raw.strip()) for _, raw in statement.lines)
 
-    Lines are stripped and joined with ``\\n``; the position list has one entry per
-    character plus one for the end.
-    """
-    chars: list[str] = []
+
+def plain_positions(statement: Statement) -> list[Position]:
+    """The source position of each character of ``plain_text(statement)``, plus one for the end."""
     positions: list[Position] = []
     for index, (number, raw) in enumerate(statement.lines):
         if index:
-            chars.append("\n")
-            positions.append(positions[-1])
+            positions.append(positions[-1])  # the joining newline
         indent = len(raw) - len(raw.lstrip())
         for offset, char in enumerate(raw.strip()):
-            plain = plain_typography(char)
-            chars.append(plain)
-            positions.extend([Position(number, indent + offset + 1)] * len(plain))
+            positions.extend([Position(number, indent + offset + 1)] * len(plain_typography(char)))
     if positions:
         last = positions[-1]
         positions.append(Position(last.line, last.column + 1))
-    return "".join(chars), positions
+    return positions
 
 
 def text_span(positions: list[Position], start: int, end: int) -> Span:
