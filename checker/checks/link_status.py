@@ -24,7 +24,7 @@ from checker.model import Link, Page
 
 STATUS, REDIRECT, FRAGMENT, SLOW = "link-status", "link-redirect", "link-fragment", "link-slow"
 _WORDS = tuple(status.value for status in LinkStatus)
-FIELDS = frozenset({"text", "status", "code", "detail", "final_url", "elapsed", "hint"})
+FIELDS = frozenset({"text", "status", "code", "detail", "final_url", "elapsed", "attempts", "hint"})
 
 
 @dataclass(frozen=True)
@@ -88,6 +88,7 @@ def _finding(rule: Rule[Any], context: Context, checked: Checked) -> Finding:
         detail=result.detail,
         final_url=result.final_url,
         elapsed=f"{result.elapsed:.1f}s",
+        attempts=result.attempts,
         hint=hint,
     )
 

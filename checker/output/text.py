@@ -28,7 +28,7 @@ def summary(report: Report) -> str:
             line += f"; {_plural(links.urls, 'link')} not checked (network unavailable)"
         else:
             requests = _plural(links.requests, "request")
-            line += f"; {_plural(links.urls, 'link')} checked with {requests} in {links.elapsed:.1f}s"
+            line += f"; {_plural(links.urls, 'link')} checked with {requests} in {links.elapsed:.2f}s"
     return line
 
 
