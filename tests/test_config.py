@@ -97,7 +97,9 @@ def test_profiles_override_levels_and_disable() -> None:
     assert strict["link-insecure"] == "error"
     content = {rule.id for rule in plan([], "content").selected}
     assert "link-insecure" not in content and "placeholder-text" in content
-    with pytest.raises(ConfigError, match="unknown profile 'nope' \\(allowed: ci, content, default, strict\\)"):
+    with pytest.raises(
+        ConfigError, match="unknown profile 'nope' \\(allowed: ci, content, default, strict\\)"
+    ):
         plan([], "nope")
 
 

@@ -8,6 +8,7 @@ when the known departments appear in the registry's order, whatever is missing.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -53,15 +54,25 @@ def check_duplicate(rule: Rule[Options], context: Context) -> Iterator[Finding]:
 
 
 def _in_order(positions: Sequence[int]) -> set[int]:
-    """Indexes of a longest strictly increasing subsequence: the blocks that are in order."""
-    length = [1] * len(positions)
+    """Indexes of a longest strictly increasing subsequence: the blocks that are in order.
+
+    Patience sorting, O(n log n): ``tails[k]`` is the index ending the best run of length k+1.
+    """
+    tails: list[int] = []
+    tail_values: list[int] = []
     previous = [-1] * len(positions)
     for index, value in enumerate(positions):
-        for before in range(index):
-            if positions[before] < value and length[before] + 1 > length[index]:
-                length[index], previous[index] = length[before] + 1, before
+        length = bisect.bisect_left(tail_values, value)
+        if length:
+            previous[index] = tails[length - 1]
+        if length == len(tails):
+            tails.append(index)
+            tail_values.append(value)
+        else:
+            tails[length] = index
+            tail_values[length] = value
     kept: set[int] = set()
-    index = max(range(len(positions)), key=length.__getitem__, default=-1)
+    index = tails[-1] if tails else -1
     while index >= 0:
         kept.add(index)
         index = previous[index]

@@ -7,12 +7,13 @@ Passes: every page of the published corpus.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from checker.checks.base import CheckKind, Context, Rule
 from checker.finding import Finding
-from checker.model import Page, Span
+from checker.model import DepartmentBlock, Span
 
 KIND = "structure"
 
@@ -22,20 +23,22 @@ class Options:
     pass
 
 
-def department_at(page: Page, span: Span) -> str | None:
-    for block in page.departments:
-        if block.span.start <= span.start <= block.span.end:
-            return block.name
+def department_at(blocks: list[DepartmentBlock], span: Span) -> str | None:
+    """The department whose block holds ``span``; ``blocks`` sorted by start, never overlapping."""
+    index = bisect.bisect_right(blocks, span.start, key=lambda block: block.span.start) - 1
+    if index >= 0 and span.start <= blocks[index].span.end:
+        return blocks[index].name
     return None
 
 
 def check(rule: Rule[Options], context: Context) -> Iterator[Finding]:
     for page in context.pages:
+        blocks = sorted(page.departments, key=lambda block: block.span.start)
         for problem in page.problems:
             yield rule.finding(
                 page,
                 problem.span,
-                department=department_at(page, problem.span),
+                department=department_at(blocks, problem.span),
                 problem=problem.message,
                 suggestion=(problem.fix or "")[:1].upper() + (problem.fix or "")[1:],
             )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterator, Sequence
 
 from checker.model import DepartmentBlock, Link, Page, PageKind, Problem, Span, Statement
@@ -64,10 +65,13 @@ def _action(lines: Sequence[Line], problems: list[Problem]) -> tuple[int | None,
 
 
 def _with_links(block: DepartmentBlock, links: Sequence[Link]) -> DepartmentBlock:
+    """The block with its statement's links; ``links`` sorted by position."""
     statement = block.statement
     if statement is None:
         return block
-    inside = tuple(link for link in links if statement.span.start <= link.span.start < statement.span.end)
+    first = bisect.bisect_left(links, statement.span.start, key=lambda link: link.span.start)
+    last = bisect.bisect_left(links, statement.span.end, key=lambda link: link.span.start)
+    inside = tuple(links[first:last])
     return DepartmentBlock(
         block.span,
         block.heading,

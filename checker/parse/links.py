@@ -11,6 +11,7 @@ links with no target instead of vanishing into plain text.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -27,6 +28,8 @@ from checker.text import plain_typography
 READ_MORE = re.compile(r"^\s*read\s+more\b", re.IGNORECASE)
 _SPACES = re.compile(r"\s+")
 _UNRESOLVED = "checker_unresolved"
+_MAX_SCHEME = 64  # longer than any URL scheme linkify knows
+_MAX_LABEL = 999  # CommonMark: a link label holds at most 999 characters
 _SCHEME_BEFORE = re.compile(r"(?:^|[^a-z0-9.+-])([a-z][a-z0-9.+-]*)$", re.IGNORECASE)
 
 InlineRule = Callable[[StateInline, bool], bool]
@@ -38,8 +41,7 @@ def is_read_more(text: str) -> bool:
 
 @dataclass(frozen=True)
 class _Unresolved:
-    src: str
-    start: int
+    start: int  # offsets in the inline source, which is the block token's ``content`` object
     end: int
     text: str
 
@@ -47,8 +49,9 @@ class _Unresolved:
 def _stamp(rule: InlineRule, types: frozenset[str], *, scheme_before: bool = False) -> InlineRule:
     def stamped(state: StateInline, silent: bool) -> bool:
         start, first = state.pos, len(state.tokens)
-        if scheme_before:  # linkify fires on the ":" and takes the scheme back out of the pending text
-            scheme = _SCHEME_BEFORE.search(state.pending)
+        if scheme_before and state.src.startswith(":", start):
+            # linkify fires on the ":" and takes the scheme back out of the pending text
+            scheme = _SCHEME_BEFORE.search(state.pending[-_MAX_SCHEME:])
             start -= len(scheme.group(1)) if scheme else 0
         ok = rule(state, silent)
         if ok and not silent:
@@ -75,22 +78,34 @@ def _stamp_link(rule: InlineRule) -> InlineRule:
     return link
 
 
+def _label_end(src: str, start: int) -> int:
+    """Index of the ``]`` closing a simple (unnested) label opened at ``start``, or -1.
+
+    The search is bounded by CommonMark's label limit, so a line of ten thousand
+    ``[`` costs linear time, not quadratic.
+    """
+    close = src.find("]", start + 1, start + 2 + _MAX_LABEL)
+    if close < 0 or "[" in src[start + 1 : close]:
+        return -1
+    return close
+
+
 def _note_unresolved(state: StateInline) -> None:
-    label_end = state.md.helpers.parseLinkLabel(state, state.pos, True)
+    src, start = state.src, state.pos
+    label_end = _label_end(src, start)
     if label_end < 0:
         return
-    text = state.src[state.pos + 1 : label_end]
-    after = label_end + 1
-    end = after
-    if state.src.startswith("[", after):  # [text][ref] with no definition
-        close = state.src.find("]", after)
+    text = src[start + 1 : label_end]
+    end = label_end + 1
+    if src.startswith("[", end):  # [text][ref] with no definition
+        close = _label_end(src, end)
         if close < 0:
             return
         end = close + 1
     elif not is_read_more(text):
         return  # a plain [bracketed] phrase is prose, not a link
-    notes: list[_Unresolved] = state.env.setdefault(_UNRESOLVED, [])
-    notes.append(_Unresolved(state.src, state.pos, end, text))
+    notes: dict[int, list[_Unresolved]] = state.env.setdefault(_UNRESOLVED, {})
+    notes.setdefault(id(src), []).append(_Unresolved(start, end, text))
 
 
 def _make_parser() -> MarkdownIt:
@@ -124,9 +139,7 @@ class _Aligner:
             offset += len(part) + 1
 
     def position(self, offset: int) -> tuple[int, int]:
-        index = 0
-        while index + 1 < len(self.starts) and self.starts[index + 1] <= offset:
-            index += 1
+        index = bisect.bisect_right(self.starts, offset) - 1
         return self.first_line + index + 1, self.columns[index] + offset - self.starts[index] + 1
 
     def span(self, start: int, end: int) -> Span:
@@ -157,7 +170,8 @@ def _html_anchors(html: str) -> list[tuple[int, int, int, str]]:
 
 def _label_text(children: Sequence[Token], start: int) -> str:
     depth, parts = 0, []
-    for token in children[start + 1 :]:
+    for index in range(start + 1, len(children)):
+        token = children[index]
         if token.type == "link_open":
             depth += 1
         elif token.type == "link_close":
@@ -173,7 +187,8 @@ def _label_text(children: Sequence[Token], start: int) -> str:
 
 def _html_link_text(children: Sequence[Token], start: int) -> str:
     parts = []
-    for token in children[start + 1 :]:
+    for index in range(start + 1, len(children)):
+        token = children[index]
         if token.type == "html_inline" and token.content.lower().startswith("</a"):
             break
         if token.type in ("text", "code_inline"):
@@ -208,9 +223,8 @@ def _inline_links(token: Token, aligner: _Aligner) -> Iterator[Link]:
                 yield _link(_html_link_text(children, index), href, LinkKind.HTML, span)
 
 
-def _unresolved_links(token: Token, aligner: _Aligner, notes: list[_Unresolved]) -> Iterator[Link]:
-    while notes and notes[0].src == token.content:
-        note = notes.pop(0)
+def _unresolved_links(token: Token, aligner: _Aligner, notes: dict[int, list[_Unresolved]]) -> Iterator[Link]:
+    for note in notes.get(id(token.content), ()):
         yield _link(
             _SPACES.sub(" ", note.text).strip(), "", LinkKind.UNRESOLVED, aligner.span(note.start, note.end)
         )
@@ -231,7 +245,7 @@ def extract_links(markdown: str, lines: Sequence[str]) -> list[Link]:
     """Every link in ``markdown``, in source order. ``lines`` are the file's own lines."""
     env: dict[str, Any] = {}
     tokens = _PARSER.parse(markdown, env)
-    notes: list[_Unresolved] = list(env.get(_UNRESOLVED, []))
+    notes: dict[int, list[_Unresolved]] = env.get(_UNRESOLVED, {})
     links: list[Link] = []
     for token in tokens:
         if token.map is None:
