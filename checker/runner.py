@@ -99,7 +99,7 @@ def _crawl(pages: Sequence[Page], links: LinkCheck) -> tuple[CrawlReport, LinkSu
     if report.network_down:
         unchecked = sum(result.status is LinkStatus.UNCHECKED for result in report.results.values())
         notes = (
-            f"the network is unavailable (no host could be reached or resolved), so {unchecked} links "
+            f"the network is unavailable (no host could be reached or resolved), so {unchecked} URLs "
             "were not checked; this is not a verdict on the links. Run again when online, or use --offline.",
         )
     return report, summary, notes

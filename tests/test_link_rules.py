@@ -243,7 +243,7 @@ async def test_network_down_is_said_once_and_no_link_is_dead(
     assert code == 1  # the content errors (placeholders), not the links
     assert out.count("note: the network is unavailable") == 1
     assert "[link-dead]" not in out and "[link-unreachable]" not in out
-    assert out.splitlines()[-1].endswith("; 33 links not checked (network unavailable)")
+    assert out.splitlines()[-1].endswith("; 33 URLs not checked (network unavailable)")
 
 
 def test_offline_checks_no_links(capsys: pytest.CaptureFixture[str]) -> None:

@@ -25,10 +25,10 @@ def summary(report: Report) -> str:
     if report.links is not None:
         links = report.links
         if links.network_down:
-            line += f"; {_plural(links.urls, 'link')} not checked (network unavailable)"
+            line += f"; {_plural(links.urls, 'URL')} not checked (network unavailable)"
         else:
             requests = _plural(links.requests, "request")
-            line += f"; {_plural(links.urls, 'link')} checked with {requests} in {links.elapsed:.2f}s"
+            line += f"; {_plural(links.urls, 'URL')} checked with {requests} in {links.elapsed:.2f}s"
     return line
 
 
