@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from checker.model import DepartmentBlock, Heading, Problem, Span, Statement
-from checker.parse.lines import Kind, Line
+from checker.parse.lines import Line
 from checker.text import collapse_breaks
 
 DEPARTMENT, STATEMENT, OTHER = "department", "statement", "other"
@@ -160,8 +160,8 @@ class StructureScanner:
 
     def _on_ial(self, line: Line) -> None:
         current = self.current
-        if current is None or (self._in_statement() and self.previous and self.previous.kind is Kind.TEXT):
-            return  # an attribute list for a paragraph: plain kramdown
+        if current is None or self._in_statement():
+            return  # an attribute list for a paragraph or block in the statement: plain kramdown
         heading = current.heading
         if heading is not None and self.previous is not None and self.previous.number == current.heading_line:
             if heading.ial_span is None:
