@@ -34,6 +34,7 @@ class Finding:
     fix: str | None = None
     department: str | None = None
     url: str | None = None
+    evidence: tuple[tuple[str, str], ...] = ()  # what was observed, e.g. ("status_code", "404")
 
     @property
     def line(self) -> int:

@@ -225,8 +225,20 @@ async def test_cli_findings_text(monkeypatch: pytest.MonkeyPatch, capsys: pytest
     assert dead["department"] == "Department of Health"
     assert "410" in dead["message"]
     assert dead["fix"].startswith("Find where the document moved and link there, or remove the link")
+    assert dead["evidence"] == {
+        "status": "dead",
+        "status_code": "410",
+        "final_url": "http://digitalhealth.dh.gov.uk/digital-strategy",
+        "error_kind": "http-status",
+        "elapsed": dead["evidence"]["elapsed"],
+        "attempts": "1",
+    }
     moved = by_rule[("link-redirect", 25)]
     assert moved["fix"] == f"Link directly to {GOVUK}/government/publications/cabinet-office-digital-strategy"
+    assert (
+        moved["evidence"]["redirects"]
+        == f"301 {GOVUK}/government/publications/cabinet-office-digital-strategy"
+    )
     assert document["summary"]["links"]["urls"] == 16
     assert document["notes"] == []
 

@@ -43,18 +43,22 @@ class Rule(Generic[OptionsT]):
         *,
         department: str | None = None,
         url: str | None = None,
+        evidence: tuple[tuple[str, str], ...] = (),
         **fields: object,
     ) -> Finding:
+        """A finding of this rule: the message and fix templates filled with ``fields``."""
         values: dict[str, object] = {"department": department or "", "url": url or "", **fields}
+        fix = self.fix.format_map(values).strip() if self.fix else ""
         return Finding(
             rule=self.id,
             severity=self.level,
             path=page.path,
             span=span,
             message=self.message.format_map(values),
-            fix=self.fix.format_map(values) if self.fix else None,
+            fix=fix or None,
             department=department,
             url=url,
+            evidence=evidence,
         )
 
 

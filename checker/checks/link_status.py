@@ -90,7 +90,22 @@ def _finding(rule: Rule[Any], context: Context, checked: Checked) -> Finding:
         elapsed=f"{result.elapsed:.1f}s",
         attempts=result.attempts,
         hint=hint,
+        evidence=evidence(result),
     )
+
+
+def evidence(result: CrawlResult) -> tuple[tuple[str, str], ...]:
+    """What the crawler saw, for machine-readable reports."""
+    facts = [
+        ("status", result.status.value),
+        ("status_code", str(result.status_code) if result.status_code is not None else ""),
+        ("final_url", result.final_url),
+        ("redirects", " ".join(f"{hop.status_code} {hop.location}" for hop in result.redirects)),
+        ("error_kind", result.error_kind or ""),
+        ("elapsed", f"{result.elapsed:.3f}"),
+        ("attempts", str(result.attempts)),
+    ]
+    return tuple((key, value) for key, value in facts if value)
 
 
 def check_status(rule: Rule[StatusOptions], context: Context) -> Iterator[Finding]:

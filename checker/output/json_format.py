@@ -24,6 +24,7 @@ def finding_record(finding: Finding) -> dict[str, Any]:
         "fix": finding.fix,
         "department": finding.department,
         "url": finding.url,
+        **({"evidence": dict(finding.evidence)} if finding.evidence else {}),
     }
 
 
