@@ -17,7 +17,8 @@ from checker.checks.base import Rule
 from checker.collect import collect
 from checker.config.profiles import apply_profile
 from checker.config.rules import RuleSet, load_rules
-from checker.crawl import CrawlConfig, CrawlReport, LinkStatus, Progress, crawl_sync, fetch_key
+from checker.crawl import CrawlConfig, CrawlReport, LinkStatus, Progress, crawl_sync
+from checker.crawl import plan as crawl_plan
 from checker.errors import CheckerError, ConfigError
 from checker.model import Page
 from checker.parse import parse_file
@@ -84,7 +85,7 @@ def crawlable(pages: Sequence[Page]) -> list[str]:
 
 def _crawl(pages: Sequence[Page], links: LinkCheck) -> tuple[CrawlReport, LinkSummary, tuple[str, ...]]:
     urls = crawlable(pages)
-    progress = Progress(len({fetch_key(url) for url in urls}), links.progress) if links.progress else None
+    progress = Progress(len(crawl_plan(urls)), links.progress) if links.progress else None
     if progress:
         progress.start()
     try:
