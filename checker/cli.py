@@ -14,6 +14,7 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
+from urllib.parse import urlsplit
 
 from checker import __version__
 from checker.config.settings import FORMATS, Settings, find_config, load_settings
@@ -79,6 +80,12 @@ def _parser() -> argparse.ArgumentParser:
         help="seconds to give one link, retries included (default: 60)",
     )
     crawl.add_argument(
+        "--base-url",
+        type=_base_url,
+        metavar="URL",
+        help="check site-relative links (/digital/...) against this address, e.g. https://www.gov.uk/",
+    )
+    crawl.add_argument(
         "--allow-private",
         action="store_true",
         default=None,
@@ -111,6 +118,12 @@ def _seconds(text: str) -> float:
     return value
 
 
+def _base_url(text: str) -> str:
+    if urlsplit(text).scheme not in ("http", "https") or not urlsplit(text).netloc:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an http(s) address such as https://www.gov.uk/")
+    return text
+
+
 def _link_check(args: argparse.Namespace, settings: Settings) -> LinkCheck | None:
     if args.offline or (args.offline is None and settings.offline):
         return None
@@ -131,7 +144,7 @@ def _link_check(args: argparse.Namespace, settings: Settings) -> LinkCheck | Non
         allow_private=bool(args.allow_private or crawl.allow_private),
         user_agent=f"checker/{__version__} (link checker for department-response pages)",
     )
-    return LinkCheck(config=config, progress=sys.stderr)
+    return LinkCheck(config=config, progress=sys.stderr, base_url=args.base_url or settings.base_url)
 
 
 def _settings(args: argparse.Namespace) -> Settings:

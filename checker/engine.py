@@ -38,9 +38,10 @@ def run(
     *,
     all_rules: Sequence[Rule[Any]] = (),
     crawl: Mapping[str, CrawlResult] | None = None,
+    base_url: str | None = None,
 ) -> list[Finding]:
     """Every finding of ``selected`` rules on ``pages``, in a stable order."""
-    context = Context(pages, registry, placeholder_test(all_rules or selected), crawl)
+    context = Context(pages, registry, placeholder_test(all_rules or selected), crawl, base_url)
     findings: list[Finding] = []
     for rule in selected:
         findings.extend(KINDS[rule.kind].run(rule, context))

@@ -12,7 +12,6 @@ from typing import Any, TextIO
 from aiohttp.abc import AbstractResolver
 
 from checker import engine
-from checker.checks import link_malformed
 from checker.checks.base import Rule
 from checker.collect import collect
 from checker.config.profiles import apply_profile
@@ -23,6 +22,7 @@ from checker.errors import CheckerError, ConfigError
 from checker.model import Page
 from checker.parse import parse_file
 from checker.report import LinkSummary, Report
+from checker.urls import UrlPolicy, url_problem, web_target
 
 _PACKAGE_RULES = Path(__file__).resolve().parent.parent / "rules"
 _INSTALLED_RULES = Path(sys.prefix) / "share" / "checker" / "rules"
@@ -67,24 +67,33 @@ class LinkCheck:
     resolver: AbstractResolver | None = None
     ssl_context: ssl.SSLContext | None = None
     progress: TextIO | None = None  # where a TTY progress line goes (stderr); None: no progress
+    base_url: str | None = None  # site-relative links are checked against this
 
 
-def crawlable(pages: Sequence[Page]) -> list[str]:
-    """Every web URL on the pages that can be fetched as written (duplicates kept; the crawler dedups)."""
+def crawlable(pages: Sequence[Page], base_url: str | None = None) -> list[str]:
+    """Every web URL the pages link to that can be fetched (duplicates kept; the crawler dedups)."""
     urls = []
     for page in pages:
         for link in page.links:
-            scheme = link.url.split(":", 1)[0].lower() if ":" in link.url else ""
-            if (
-                scheme in ("http", "https")
-                and link_malformed.problem(link.url, link_malformed.Options()) is None
-            ):
-                urls.append(link.url)
+            target = web_target(link.url, base_url)
+            if target is not None and url_problem(target, UrlPolicy()) is None:
+                urls.append(target)
     return urls
 
 
+def _relative(pages: Sequence[Page]) -> int:
+    """How many links are site-relative: checkable only with a base URL."""
+    probe = "https://base.invalid/"
+    return sum(
+        1
+        for page in pages
+        for link in page.links
+        if web_target(link.url, None) is None and web_target(link.url, probe) is not None
+    )
+
+
 def _crawl(pages: Sequence[Page], links: LinkCheck) -> tuple[CrawlReport, LinkSummary, tuple[str, ...]]:
-    urls = crawlable(pages)
+    urls = crawlable(pages, links.base_url)
     progress = Progress(len(crawl_plan(urls)), links.progress) if links.progress else None
     if progress:
         progress.start()
@@ -103,6 +112,12 @@ def _crawl(pages: Sequence[Page], links: LinkCheck) -> tuple[CrawlReport, LinkSu
             f"the network is unavailable (no host could be reached or resolved), so {unchecked} URLs "
             "were not checked; this is not a verdict on the links. Run again when online, or use --offline.",
         )
+    relative = _relative(pages)
+    if relative and links.base_url is None:
+        notes += (
+            f"{relative} site-relative links (such as /digital/...) were not checked; "
+            "give --base-url to check them.",
+        )
     return report, summary, notes
 
 
@@ -116,5 +131,6 @@ def check(paths: Sequence[str], the_plan: Plan, links: LinkCheck | None = None) 
         the_plan.rule_set.registry,
         all_rules=the_plan.rule_set.rules,
         crawl=crawl_report.results if crawl_report else None,
+        base_url=links.base_url if links else None,
     )
     return Report(tuple(findings), tuple(page.path for page in pages), tuple(errors), summary, notes)

@@ -6,7 +6,8 @@ import itertools
 import random
 
 from checker.checks.departments import _in_order
-from checker.checks.link_malformed import Options, problem
+from checker.urls import UrlPolicy as Options
+from checker.urls import url_problem as problem
 
 
 def _longest(positions: list[int]) -> int:

@@ -292,3 +292,52 @@ def test_bad_crawl_flag_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> 
         cli.main(["check", "--concurrency", "0", "x.md"])
     assert caught.value.code == 2
     assert "'0' is not a whole number of at least 1" in capsys.readouterr().err
+
+
+STRATEGY = str(FIXTURES / "corpus" / "strategy" / "09-actions-and-themes.md")
+SITE = "publications.cabinetoffice.gov.uk"
+
+
+async def test_site_relative_links_with_a_base_url() -> None:
+    routes = {host: dict(paths) for host, paths in ROUTES.items()}
+    routes[SITE] = {
+        **{f"/digital/strategy/actions/{n:02d}/": PAGE for n in range(1, 14)},  # action 14's page is missing
+        "/digital/assisted/": PAGE,
+        "/digital/research/": html("Research", "<figure id='fig-2'>x</figure>"),  # the link wants #fig-1
+        "/digital/strategy/": PAGE,
+    }
+    async with SiteServer(routes=routes) as site:
+        links = LinkCheck(
+            config=CONFIG, resolver=site.resolver, ssl_context=site.client_ssl, base_url=f"http://{SITE}/"
+        )
+        report = await asyncio.to_thread(check, [STRATEGY], plan([], "default"), links)
+        assert site.hits(SITE, "/digital/strategy/actions/14/") == 1
+    relative = [(f.rule, f.url) for f in report.findings if f.url and f.url.startswith("/")]
+    assert relative == [
+        ("link-fragment", "/digital/research/#fig-1"),
+        ("link-dead", "/digital/strategy/actions/14/"),
+    ]
+    assert not any("site-relative" in note for note in report.notes)
+
+
+async def test_site_relative_links_without_a_base_url_are_named_in_a_note() -> None:
+    async with SiteServer(routes=ROUTES) as site:
+        links = LinkCheck(config=CONFIG, resolver=site.resolver, ssl_context=site.client_ssl)
+        report = await asyncio.to_thread(check, [STRATEGY], plan([], "default"), links)
+    assert report.notes == (
+        "16 site-relative links (such as /digital/...) were not checked; give --base-url to check them.",
+    )
+    assert not any(f.url and f.url.startswith("/") for f in report.findings)
+
+
+def test_base_url_flag_and_config(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    args = cli._parser().parse_args(["check", "--base-url", "https://www.gov.uk/", "x.md"])
+    links = cli._link_check(args, cli.Settings())
+    assert links is not None and links.base_url == "https://www.gov.uk/"
+    with pytest.raises(SystemExit):
+        cli._parser().parse_args(["check", "--base-url", "www.gov.uk", "x.md"])
+    assert "'www.gov.uk' is not an http(s) address" in capsys.readouterr().err
+    config = tmp_path / "checker.yaml"
+    config.write_text("base_url: ftp://x/\n", encoding="utf-8")
+    assert cli.main(["check", "--config", str(config), "--offline", STRATEGY]) == 2
+    assert f"{config}:1: base_url 'ftp://x/' should be an http(s) address" in capsys.readouterr().err

@@ -70,6 +70,7 @@ class Context:
     registry: Registry
     is_placeholder: Callable[[Statement], bool]
     crawl: Mapping[str, CrawlResult] | None = None  # None when links were not checked
+    base_url: str | None = None  # what site-relative links are resolved against
 
 
 Run = Callable[[Rule[Any], Context], Iterable[Finding]]

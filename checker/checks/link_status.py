@@ -21,6 +21,7 @@ from checker.checks.links import links_with_department
 from checker.crawl.result import CrawlResult, LinkStatus, fetch_key
 from checker.finding import Finding
 from checker.model import Link, Page
+from checker.urls import web_target
 
 STATUS, REDIRECT, FRAGMENT, SLOW = "link-status", "link-redirect", "link-fragment", "link-slow"
 _WORDS = tuple(status.value for status in LinkStatus)
@@ -64,9 +65,10 @@ def _checked(context: Context) -> Iterator[Checked]:
     if context.crawl is None:
         return
     for page, department, link in links_with_department(context):
-        if not link.url:
+        target = web_target(link.url, context.base_url)
+        if target is None:
             continue
-        result = context.crawl.get(fetch_key(link.url))
+        result = context.crawl.get(fetch_key(target))
         if result is not None:
             yield Checked(page, department, link, result)
 

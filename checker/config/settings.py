@@ -4,11 +4,12 @@ rules: [our-rules/]     # more rule folders, relative to this file
 profile: strict
 offline: false
 format: text            # text | json
+base_url: https://www.gov.uk/   # site-relative links are checked against it
 crawl:
   concurrency: 16
   host_concurrency: 2
   host_interval: 0.5     # seconds between requests to one host
-  timeout: 20            # seconds to wait for a server's answer
+  timeout: 60            # seconds to give one link, retries included
   allow_private: false   # check links to private and local addresses (intranets)
 """
 
@@ -16,8 +17,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from checker.config.yamlfile import Reader, load
+from checker.config.yamlfile import Node, Reader, load
 
 CONFIG_NAMES = (".checker.yaml", "checker.yaml")
 FORMATS = ("text", "json")
@@ -39,6 +41,7 @@ class Settings:
     profile: str | None = None
     offline: bool | None = None
     format: str | None = None
+    base_url: str | None = None
     crawl: CrawlSettings = field(default_factory=CrawlSettings)
     source: str | None = None
 
@@ -50,12 +53,24 @@ def find_config(start: Path) -> Path | None:
     return None
 
 
+def _base_url(reader: Reader, node: Node) -> str:
+    text = reader.string(node, "base_url")
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise reader.error(
+            node, f"base_url {text!r} should be an http(s) address such as https://www.gov.uk/"
+        )
+    return text
+
+
 def load_settings(path: Path) -> Settings:
     reader = Reader(path)
     root = load(path)
     if root is None:
         return Settings(source=str(path))
-    keys = reader.mapping(root, "the config file", allowed=("rules", "profile", "offline", "format", "crawl"))
+    keys = reader.mapping(
+        root, "the config file", allowed=("rules", "profile", "offline", "format", "base_url", "crawl")
+    )
     crawl = CrawlSettings()
     if "crawl" in keys:
         options = reader.mapping(keys["crawl"], "crawl", allowed=CRAWL_KEYS)
@@ -90,6 +105,7 @@ def load_settings(path: Path) -> Settings:
         profile=reader.string(keys["profile"], "profile") if "profile" in keys else None,
         offline=reader.boolean(keys["offline"], "offline") if "offline" in keys else None,
         format=reader.choice(keys["format"], "format", FORMATS) if "format" in keys else None,
+        base_url=_base_url(reader, keys["base_url"]) if "base_url" in keys else None,
         crawl=crawl,
         source=str(path),
     )
