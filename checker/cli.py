@@ -179,13 +179,14 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
 def cmd_rules(args: argparse.Namespace, out: TextIO) -> int:
     settings = _settings(args)
     the_plan = _plan(args, settings)
-    selected = {rule.id: rule for rule in the_plan.selected}
+    selected = {rule.id: rule.level.label for rule in the_plan.selected}
+    levels = {rule.id: selected.get(rule.id, "off") for rule in the_plan.rule_set.rules}
     if (args.format or settings.format) == "json":
         records = [
             {
                 "id": rule.id,
                 "kind": rule.kind,
-                "level": selected[rule.id].level.label if rule.id in selected else "off",
+                "level": levels[rule.id],
                 "description": rule.description,
                 "fix": rule.fix,
                 "source": rule.source,
@@ -196,8 +197,7 @@ def cmd_rules(args: argparse.Namespace, out: TextIO) -> int:
         out.write("\n")
         return EXIT_OK
     for rule in sorted(the_plan.rule_set.rules, key=lambda rule: rule.id):
-        level = selected[rule.id].level.label if rule.id in selected else "off"
-        out.write(f"{rule.id:<22} {level:<8} {rule.description}\n")
+        out.write(f"{rule.id:<22} {levels[rule.id]:<8} {rule.description}\n")
     return EXIT_OK
 
 

@@ -158,3 +158,12 @@ def test_readme_example_rule(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     out = capsys.readouterr().out
     assert f'{page}:7:8: warning: Home Office: code name "Project Falcon" [codename]' in out
     assert "[read-more-missing]" in out
+
+
+def test_profile_levels_must_be_a_mapping(tmp_path: Path) -> None:
+    folder = rules_dir(tmp_path, "profiles.yaml", "profiles:\n  mine:\n    levels: [link-slow]\n")
+    with pytest.raises(ConfigError) as caught:
+        load_rules([builtin_rules(), folder])
+    assert (
+        caught.value.line == 3 and "the levels of profile 'mine' should be a mapping" in caught.value.message
+    )

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from checker.checks.base import Rule
-from checker.config.yamlfile import Reader, load
+from checker.config.yamlfile import Reader, line_of, load
 from checker.errors import ConfigError
 from checker.finding import Severity
 
@@ -58,13 +58,14 @@ def load_profiles(path: str | Path) -> dict[str, Profile]:
         levels: dict[str, str] = {}
         lines: dict[str, int] = {}
         if "levels" in keys:
-            for key_node, value in keys["levels"].value:
-                rule_id = reader.key(key_node)
+            for rule_id, value in reader.any_mapping(
+                keys["levels"], f"the levels of profile {name!r}"
+            ).items():
                 if value.tag.endswith(":bool") and str(value.value).lower() in ("off", "false", "no"):
                     levels[rule_id] = OFF
                 else:
                     levels[rule_id] = reader.choice(value, f"the level of {rule_id!r}", LEVEL_WORDS)
-                lines[rule_id] = key_node.start_mark.line + 1
+                lines[rule_id] = line_of(value)
         profiles[name] = Profile(
             name=name,
             description=reader.string(keys["description"], "description") if "description" in keys else "",
