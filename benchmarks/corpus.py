@@ -19,7 +19,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from checker.runner import LinkCheck, check, crawlable, parse_pages, plan  # noqa: E402
+from checker.engine.collect import collect  # noqa: E402
+from checker.engine.links import LinkOptions, crawlable  # noqa: E402
+from checker.engine.pages import parse_pages  # noqa: E402
+from checker.engine.plan import make_plan  # noqa: E402
+from checker.engine.run import check  # noqa: E402
 from tests.crawl.sites import SiteServer  # noqa: E402
 from tests.test_link_rules import CONFIG, ROUTES  # noqa: E402
 
@@ -27,13 +31,13 @@ CORPUS = str(ROOT / "fixtures" / "corpus")
 
 
 def offline(repeat: int) -> None:
-    the_plan = plan([], "default")
+    the_plan = make_plan()
     times = []
     for _ in range(repeat):
         started = time.perf_counter()
         report = check([CORPUS], the_plan)
         times.append(time.perf_counter() - started)
-    pages, _ = parse_pages([CORPUS])
+    pages, _ = parse_pages(collect([CORPUS])[0])
     links = sum(len(page.links) for page in pages)
     print(
         f"offline: {len(report.files)} pages, {links} links, {len(report.findings)} findings; "
@@ -42,13 +46,13 @@ def offline(repeat: int) -> None:
 
 
 async def online(host_interval: float) -> None:
-    pages, _ = parse_pages([CORPUS])
+    pages, _ = parse_pages(collect([CORPUS])[0])
     urls = crawlable(pages)
     async with SiteServer(routes=ROUTES) as site:
         config = replace(CONFIG, host_interval=host_interval)
-        links = LinkCheck(config=config, resolver=site.resolver, ssl_context=site.client_ssl)
+        links = LinkOptions(config=config, resolver=site.resolver, ssl_context=site.client_ssl)
         started = time.perf_counter()
-        report = await asyncio.to_thread(check, [CORPUS], plan([], "default"), links)
+        report = await asyncio.to_thread(check, [CORPUS], make_plan(), links)
         wall = time.perf_counter() - started
     assert report.links is not None
     served = sum(site.requests.values())

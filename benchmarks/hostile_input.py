@@ -15,10 +15,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from checker import engine
+from checker.engine.plan import make_plan
+from checker.engine.run import evaluate_pages
 from checker.parse import parse_source
 from checker.parse.source import Source
-from checker.runner import plan
 
 HEAD = "{{DEPARTMENTRESPONSE}}\n#Action 01: x\n{div .section}\n"
 STATEMENT = "{div .department}\n##Home Office\n{: .logo-ho}\n{div .statement}\n"
@@ -47,10 +47,10 @@ CASES: dict[str, Callable[[int], str]] = {
 
 
 def timed(text: str) -> float:
-    the_plan = plan([], "default")
+    the_plan = make_plan()
     started = time.perf_counter()
     page = parse_source(Source("hostile.md", text))
-    engine.run(the_plan.selected, [page], the_plan.rule_set.registry, all_rules=the_plan.rule_set.rules)
+    evaluate_pages([page], the_plan)
     return time.perf_counter() - started
 
 

@@ -23,3 +23,22 @@ class InputError(CheckerError):
 
 class ConfigError(CheckerError):
     """A bad rule file, registry, profile or config file."""
+
+
+class Origin:
+    """Where a setting's value came from: a command-line flag, or a config file and line."""
+
+    __slots__ = ("line", "path")
+
+    def __init__(self, path: str, line: int | None = None) -> None:
+        self.path = path
+        self.line = line
+
+    def error(self, message: str) -> ConfigError:
+        return ConfigError(self.path, message, self.line)
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}" if self.line is not None else self.path
+
+    def __repr__(self) -> str:
+        return f"Origin({self.path!r}, {self.line!r})"

@@ -14,3 +14,12 @@ SHARED_CORPUS = ROOT.parent / "shared" / "corpus"
 @pytest.fixture
 def fixtures() -> Path:
     return FIXTURES
+
+
+def shown(path: str | Path) -> str:
+    """How checker names a page: relative to the working folder when below it."""
+    absolute = Path(path).resolve()
+    try:
+        return absolute.relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from checker.cli import main
-from tests.conftest import FIXTURES, ROOT
+from tests.conftest import FIXTURES, ROOT, shown
 
 SEED = str(FIXTURES / "corpus" / "seed" / "action11-2012-12-20.md")
 CLEAN = str(FIXTURES / "cases" / "clean-page.md")
@@ -30,7 +30,7 @@ def test_sample_page_text(capsys: pytest.CaptureFixture[str]) -> None:
     findings = [line for line in lines if not line.startswith("    fix:")][:-1]
     assert len(findings) == 14
     assert (
-        f"{SEED}:41:1: error: Department for Communities and Local Government: "
+        f"{shown(SEED)}:41:1: error: Department for Communities and Local Government: "
         'the statement is placeholder text ("Coming soon..."), '
         "not the department's response [placeholder-text]"
     ) in findings
@@ -45,7 +45,7 @@ def test_sample_page_json(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "check", "--offline", "--format", "json", SEED)
     assert code == 1
     document = json.loads(out)
-    assert document["version"] == 1
+    assert document["version"] == 2
     assert document["summary"] == {
         "files": 1,
         "findings": 14,
@@ -53,6 +53,8 @@ def test_sample_page_json(capsys: pytest.CaptureFixture[str]) -> None:
         "warnings": 12,
         "infos": 0,
         "unreadable": 0,
+        "hidden": 0,
+        "rule_failures": 0,
     }
     first = document["findings"][0]
     assert set(first) >= {"rule", "severity", "path", "line", "column", "message", "department", "url"}
@@ -106,10 +108,13 @@ def test_bad_files_are_named_and_the_rest_still_checked(
 
 
 def test_usage_error_exit_two(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "check", "--format", "xml", CLEAN)
+    assert (code, out) == (2, "")
+    assert "checker: error: --format: unknown format 'xml' (allowed: text, json)" in err
     with pytest.raises(SystemExit) as caught:
-        main(["check", "--format", "xml", CLEAN])
+        main(["check", "--min-level", "fatal", CLEAN])
     assert caught.value.code == 2
-    assert "invalid choice: 'xml'" in capsys.readouterr().err
+    assert "'fatal' is not one of: info, warning, error" in capsys.readouterr().err
 
 
 def test_rules_command(capsys: pytest.CaptureFixture[str]) -> None:
@@ -117,7 +122,8 @@ def test_rules_command(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0
     ids = [line.split()[0] for line in out.splitlines()]
     for rule in (
-        "structure",
+        "structure-unclosed",
+        "structure-detached-attributes",
         "placeholder-text",
         "statement-empty",
         "read-more-missing",
@@ -132,9 +138,11 @@ def test_rules_command(capsys: pytest.CaptureFixture[str]) -> None:
         "department-order",
     ):
         assert rule in ids
-    assert "link-insecure          warning" in out
+    levels = {line.split()[0]: line.split()[1] for line in out.splitlines()}
+    assert levels["link-insecure"] == "warning"
     code, out, _ = run(capsys, "rules", "--profile", "content")
-    assert "link-insecure          off" in out
+    levels = {line.split()[0]: line.split()[1] for line in out.splitlines()}
+    assert levels["link-insecure"] == "off" and levels["link-dead"] == "off"
 
 
 def test_internal_error_exit_three(
@@ -143,7 +151,7 @@ def test_internal_error_exit_three(
     def explode(*_: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("checker.cli.check", explode)
+    monkeypatch.setattr("checker.cli.commands.run", explode)
     code, _, err = run(capsys, "check", "--offline", CLEAN)
     assert code == 3
     assert "internal error: RuntimeError: boom" in err and "Traceback" not in err

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 import pytest
 
+from checker.builtin import builtin_rules_dir as builtin_rules
 from checker.cli import main
 from checker.config.rules import load_rules
+from checker.engine.kinds import KINDS
+from checker.engine.plan import make_plan as plan
 from checker.errors import ConfigError
-from checker.runner import builtin_rules, plan
 
 SEED = "fixtures/corpus/seed/action11-2012-12-20.md"
 
@@ -65,7 +68,7 @@ GOOD = "id: my-rule\nkind: statement-pattern\nlevel: warning\nmessage: '{departm
 def test_bad_rule_file(tmp_path: Path, text: str, line: int, words: str) -> None:
     folder = rules_dir(tmp_path, "my-rule.yaml", text)
     with pytest.raises(ConfigError) as caught:
-        load_rules([builtin_rules(), folder])
+        load_rules([builtin_rules(), folder], KINDS)
     assert caught.value.line == line
     assert caught.value.path == str(folder / "my-rule.yaml")
     assert words in caught.value.message
@@ -108,7 +111,7 @@ def test_profile_naming_an_unknown_rule(tmp_path: Path) -> None:
         tmp_path, "profiles.yaml", "profiles:\n  mine:\n    levels:\n      no-such-rule: off\n"
     )
     with pytest.raises(ConfigError) as caught:
-        load_rules([builtin_rules(), folder])
+        load_rules([builtin_rules(), folder], KINDS)
     assert caught.value.line == 4 and "unknown rule 'no-such-rule'" in caught.value.message
 
 
@@ -122,7 +125,7 @@ def test_bad_registry(tmp_path: Path) -> None:
         )
     )
     with pytest.raises(ConfigError, match="unknown key 'colour' in a department"):
-        load_rules([folder])
+        load_rules([folder], KINDS)
 
 
 def test_config_file(
@@ -132,8 +135,8 @@ def test_config_file(
     monkeypatch.chdir(tmp_path)
     (tmp_path / ".checker.yaml").write_text("profile: content\noffline: true\nformat: json\n")
     assert main(["check", str(page)]) == 1
-    out = capsys.readouterr().out
-    assert '"link-insecure"' not in out and '"placeholder-text"' in out
+    rules = {finding["rule"] for finding in json.loads(capsys.readouterr().out)["findings"]}
+    assert "link-insecure" not in rules and "placeholder-text" in rules
     (tmp_path / ".checker.yaml").write_text("profile: content\nofline: true\n")
     assert main(["check", str(page)]) == 2
     assert ".checker.yaml:2: unknown key 'ofline' in the config file" in capsys.readouterr().err
@@ -163,7 +166,7 @@ def test_readme_example_rule(tmp_path: Path, capsys: pytest.CaptureFixture[str])
 def test_profile_levels_must_be_a_mapping(tmp_path: Path) -> None:
     folder = rules_dir(tmp_path, "profiles.yaml", "profiles:\n  mine:\n    levels: [link-slow]\n")
     with pytest.raises(ConfigError) as caught:
-        load_rules([builtin_rules(), folder])
+        load_rules([builtin_rules(), folder], KINDS)
     assert (
         caught.value.line == 3 and "the levels of profile 'mine' should be a mapping" in caught.value.message
     )

@@ -18,17 +18,18 @@ from pathlib import Path
 
 import pytest
 
-from checker import engine
-from checker.checks.link_status import CHECKS as CRAWL_CHECKS
+from checker.engine.kinds import KINDS
+from checker.engine.plan import make_plan
+from checker.engine.run import evaluate_pages
 from checker.parse import parse_file
-from checker.runner import plan
 from tests.conftest import FIXTURES, SHARED_CORPUS
 
 EXPECT = re.compile(r"<!-- expect(?P<none>: none)?\s*(?P<body>.*?)-->", re.DOTALL)
 ENTRY = re.compile(r"^(?P<line>\d+):(?P<column>\d+) (?P<rule>[a-z-]+)$")
 PAGES = sorted(FIXTURES.glob("**/*.md"))
 PAGES = [page for page in PAGES if page.name != "README.md"]
-CRAWL_KINDS = {check.name for check in CRAWL_CHECKS}
+CRAWL_KINDS = {kind.name for kind in KINDS.values() if kind.reads_link_results}
+PLAN = make_plan()
 
 
 def expected(path: Path) -> list[tuple[int, int, str]]:
@@ -49,11 +50,8 @@ def expected(path: Path) -> list[tuple[int, int, str]]:
 
 @pytest.mark.parametrize("path", PAGES, ids=[str(page.relative_to(FIXTURES)) for page in PAGES])
 def test_fixture(path: Path) -> None:
-    the_plan = plan([], "default")
     page = parse_file(str(path))
-    findings = engine.run(
-        the_plan.selected, [page], the_plan.rule_set.registry, all_rules=the_plan.rule_set.rules
-    )
+    findings = evaluate_pages([page], PLAN)
     actual = sorted((finding.line, finding.column, finding.rule) for finding in findings)
     assert actual == expected(path), "\n".join(
         f"{path.relative_to(FIXTURES)}:{f.line}:{f.column}: {f.rule}: {f.message}" for f in findings
@@ -63,7 +61,7 @@ def test_fixture(path: Path) -> None:
 def test_fixtures_cover_every_content_rule() -> None:
     """Every rule that needs no crawl has a fixture where it fires (link rules: tests/test_link_rules.py)."""
     fired = {rule for path in PAGES for _, _, rule in expected(path)}
-    rules = {rule.id for rule in plan([], "default").rule_set.rules if rule.kind not in CRAWL_KINDS}
+    rules = {rule.id for rule in PLAN.rule_set.rules if rule.kind not in CRAWL_KINDS}
     assert rules - fired == set()
 
 

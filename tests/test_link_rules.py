@@ -18,9 +18,16 @@ from pathlib import Path
 
 import pytest
 
-from checker import cli
-from checker.crawl import LinkStatus, crawl
-from checker.runner import LinkCheck, check, crawlable, parse_pages, plan
+from checker.cli import commands as cli
+from checker.crawl import crawl
+from checker.engine.collect import collect
+from checker.engine.links import LinkOptions as LinkCheck
+from checker.engine.links import crawlable
+from checker.engine.pages import parse_pages as parse_files
+from checker.engine.plan import make_plan as plan
+from checker.engine.run import check
+from checker.model import Page
+from checker.model.links import LinkStatus
 from tests.conftest import FIXTURES
 from tests.crawl.conftest import FAST
 from tests.crawl.sites import CHALLENGE, NOT_FOUND_PAGE, SiteServer, html, redirect, slow, status
@@ -148,6 +155,12 @@ EXPECTED = {
     "https://www.redtapechallenge.cabinetoffice.gov.uk/progess-to-date": LinkStatus.DEAD,
 }
 
+
+def corpus_pages() -> list[Page]:
+    files, _ = collect([CORPUS])
+    return parse_files(files)[0]
+
+
 CONFIG = replace(FAST, host_interval=0.0, read_timeout=2.0, total_timeout=10.0)
 
 
@@ -156,7 +169,7 @@ def slow_rule(tmp_path: Path) -> Path:
     folder = tmp_path / "rules"
     folder.mkdir()
     (folder / "link-slow.yaml").write_text(
-        "id: link-slow\nkind: link-slow\nlevel: info\nmessage: 'the link \"{text}\" took {elapsed}'\n"
+        "id: link-slow\nkind: link-slow\nlevel: info\nmessage: 'the link \"{text}\" took {elapsed}s'\n"
         "options:\n  seconds: 0.2\n",
         encoding="utf-8",
     )
@@ -200,7 +213,7 @@ async def test_corpus_against_imitation_sites(tmp_path: Path) -> None:
 
 
 async def test_verdict_for_each_distinct_url() -> None:
-    pages, _ = parse_pages([CORPUS])
+    pages = corpus_pages()
     async with SiteServer(routes=ROUTES) as site:
         report = await crawl(crawlable(pages), CONFIG, resolver=site.resolver, ssl_context=site.client_ssl)
     assert {url: result.status for url, result in report.results.items()} == EXPECTED
@@ -215,7 +228,7 @@ async def test_verdict_for_each_distinct_url() -> None:
 async def test_cli_findings_text(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     async with SiteServer(routes=ROUTES) as site:
         links = LinkCheck(config=CONFIG, resolver=site.resolver, ssl_context=site.client_ssl)
-        monkeypatch.setattr(cli, "_link_check", lambda args, settings: links)
+        monkeypatch.setattr(cli, "_link_options", lambda settings: links)
         seed = str(FIXTURES / "corpus" / "seed" / "action11-2012-12-20.md")
         code = await asyncio.to_thread(cli.main, ["check", "--format", "json", seed])
     assert code == 1
@@ -225,20 +238,32 @@ async def test_cli_findings_text(monkeypatch: pytest.MonkeyPatch, capsys: pytest
     assert dead["department"] == "Department of Health"
     assert "410" in dead["message"]
     assert dead["fix"].startswith("Find where the document moved and link there, or remove the link")
-    assert dead["evidence"] == {
+    evidence = dead["evidence"]
+    assert isinstance(evidence["elapsed"], float) and evidence["checked_at"].endswith("+00:00")
+    assert evidence == {
+        "url": "http://digitalhealth.dh.gov.uk/digital-strategy",
         "status": "dead",
-        "status_code": "410",
+        "status_code": 410,
         "final_url": "http://digitalhealth.dh.gov.uk/digital-strategy",
+        "redirects": [],
         "error_kind": "http-status",
-        "elapsed": dead["evidence"]["elapsed"],
-        "attempts": "1",
+        "detail": evidence["detail"],
+        "elapsed": evidence["elapsed"],
+        "attempts": 1,
+        "content_type": evidence["content_type"],
+        "checked_at": evidence["checked_at"],
     }
+    assert dead["fields"]["code"] == 410 and dead["fields"]["attempts"] == 1
     moved = by_rule[("link-redirect", 25)]
     assert moved["fix"] == f"Link directly to {GOVUK}/government/publications/cabinet-office-digital-strategy"
-    assert (
-        moved["evidence"]["redirects"]
-        == f"301 {GOVUK}/government/publications/cabinet-office-digital-strategy"
-    )
+    assert moved["evidence"]["redirects"] == [
+        {
+            "url": "http://www.cabinetoffice.gov.uk/resource-library/cabinet-office-digital-strategy",
+            "status_code": 301,
+            "location": f"{GOVUK}/government/publications/cabinet-office-digital-strategy",
+        }
+    ]
+    assert len(document["links"]) == 16 and all(len(f["fingerprint"]) == 20 for f in document["findings"])
     assert document["summary"]["links"]["urls"] == 16
     assert document["notes"] == []
 
@@ -248,7 +273,7 @@ async def test_network_down_is_said_once_and_no_link_is_dead(
 ) -> None:
     async with SiteServer(routes=ROUTES) as site:
         links = LinkCheck(config=CONFIG, resolver=site.make_resolver(fail_all=socket.EAI_AGAIN))
-        monkeypatch.setattr(cli, "_link_check", lambda args, settings: links)
+        monkeypatch.setattr(cli, "_link_options", lambda settings: links)
         code = await asyncio.to_thread(cli.main, ["check", CORPUS])
         assert sum(site.requests.values()) == 0
     out = capsys.readouterr().out
@@ -279,8 +304,7 @@ def test_crawl_flags_reach_the_crawler() -> None:
             "x.md",
         ]
     )
-    links = cli._link_check(args, cli.Settings())
-    assert links is not None
+    links = cli._link_options(cli._settings(args))
     config = links.config
     assert (config.concurrency, config.host_concurrency, config.host_interval) == (4, 1, 2.0)
     assert (config.total_timeout, config.connect_timeout, config.read_timeout) == (5.0, 5.0, 5.0)
@@ -332,12 +356,12 @@ async def test_site_relative_links_without_a_base_url_are_named_in_a_note() -> N
 
 def test_base_url_flag_and_config(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     args = cli._parser().parse_args(["check", "--base-url", "https://www.gov.uk/", "x.md"])
-    links = cli._link_check(args, cli.Settings())
-    assert links is not None and links.base_url == "https://www.gov.uk/"
+    links = cli._link_options(cli._settings(args))
+    assert links.base_url == "https://www.gov.uk/"
     with pytest.raises(SystemExit):
         cli._parser().parse_args(["check", "--base-url", "www.gov.uk", "x.md"])
     assert "'www.gov.uk' is not an http(s) address" in capsys.readouterr().err
     config = tmp_path / "checker.yaml"
     config.write_text("base_url: ftp://x/\n", encoding="utf-8")
     assert cli.main(["check", "--config", str(config), "--offline", STRATEGY]) == 2
-    assert f"{config}:1: base_url 'ftp://x/' should be an http(s) address" in capsys.readouterr().err
+    assert f"{config}:1: base_url: 'ftp://x/' is not an http(s) address" in capsys.readouterr().err

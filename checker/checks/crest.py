@@ -12,9 +12,9 @@ import difflib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from checker.checks.base import CheckKind, Context, Rule
-from checker.finding import Finding
-from checker.model import DepartmentBlock, Heading, Page
+from checker.engine.api import CheckKind, Context, Rule, Scope
+from checker.model import DepartmentBlock, Page
+from checker.model.finding import Finding
 
 MISSING, UNKNOWN, MISMATCH = "crest-missing", "crest-unknown", "crest-mismatch"
 
@@ -31,76 +31,67 @@ class AllowedOptions:
     ignore: tuple[str, ...] = ()  # heading classes that are never crests
 
 
-def _headings(context: Context) -> Iterator[tuple[Page, DepartmentBlock, Heading]]:
-    for page in context.pages:
-        for block in page.departments:
-            if block.heading is not None:
-                yield page, block, block.heading
+def check_missing(
+    rule: Rule[NoOptions], page: Page, block: DepartmentBlock, context: Context
+) -> Iterator[Finding]:
+    heading = block.heading
+    if heading is None or heading.classes or block.detached_ial is not None:
+        return  # a detached attribute list is reported by ``structure-detached-attributes``
+    known = context.registry.lookup(heading.name)
+    crest = known.crest if known and known.crest else "logo-single"
+    yield rule.finding(page, heading.span, department=heading.name, crest=crest)
 
 
-def check_missing(rule: Rule[NoOptions], context: Context) -> Iterator[Finding]:
-    for page, block, heading in _headings(context):
-        if heading.classes or block.detached_ial is not None:
-            continue  # a detached attribute list is reported by ``structure``
-        known = context.registry.lookup(heading.name)
-        crest = known.crest if known and known.crest else "logo-single"
-        yield rule.finding(page, heading.span, department=heading.name, crest=crest)
-
-
-def check_unknown(rule: Rule[AllowedOptions], context: Context) -> Iterator[Finding]:
+def check_unknown(
+    rule: Rule[AllowedOptions], page: Page, block: DepartmentBlock, context: Context
+) -> Iterator[Finding]:
     options = rule.options
-    for page, _block, heading in _headings(context):
-        has_crest = any(name in options.allowed for name in heading.classes)
-        for name in heading.classes:
-            if name in options.allowed or name in options.ignore:
-                continue
-            if has_crest and not name.startswith(options.prefix):
-                continue  # another class beside a good crest, e.g. {: .logo-mod .wide}
-            close = difflib.get_close_matches(name, options.allowed, n=1, cutoff=0.0)
-            span = heading.ial_span or heading.span
-            yield rule.finding(
-                page,
-                span,
-                department=heading.name,
-                crest=name,
-                allowed=", ".join(options.allowed),
-                closest=close[0] if close else options.allowed[0],
-            )
-
-
-def check_mismatch(rule: Rule[NoOptions], context: Context) -> Iterator[Finding]:
-    registry_crests = {department.crest for department in context.registry.departments}
-    for page, _block, heading in _headings(context):
-        known = context.registry.lookup(heading.name)
-        if known is None or known.crest is None:
+    heading = block.heading
+    if heading is None:
+        return
+    has_crest = any(name in options.allowed for name in heading.classes)
+    for name in heading.classes:
+        if name in options.allowed or name in options.ignore:
             continue
-        crests = [name for name in heading.classes if name in registry_crests]  # unknown ones: crest-unknown
-        if crests and known.crest not in crests:
-            yield rule.finding(
-                page,
-                heading.ial_span or heading.span,
-                department=known.name,
-                crest=crests[0],
-                expected=known.crest,
-            )
+        if has_crest and not name.startswith(options.prefix):
+            continue  # another class beside a good crest, e.g. {: .logo-mod .wide}
+        close = difflib.get_close_matches(name, options.allowed, n=1, cutoff=0.0)
+        span = heading.ial_span or heading.span
+        yield rule.finding(
+            page,
+            span,
+            department=heading.name,
+            subject=name,
+            crest=name,
+            allowed=", ".join(options.allowed),
+            closest=close[0] if close else options.allowed[0],
+        )
+
+
+def check_mismatch(
+    rule: Rule[NoOptions], page: Page, block: DepartmentBlock, context: Context
+) -> Iterator[Finding]:
+    heading = block.heading
+    known = context.registry.lookup(heading.name) if heading else None
+    if heading is None or known is None or known.crest is None:
+        return
+    registry_crests = {department.crest for department in context.registry.departments}
+    crests = [name for name in heading.classes if name in registry_crests]  # unknown ones: crest-unknown
+    if crests and known.crest not in crests:
+        yield rule.finding(
+            page,
+            heading.ial_span or heading.span,
+            department=known.name,
+            subject=crests[0],
+            crest=crests[0],
+            expected=known.crest,
+        )
 
 
 CHECKS = (
+    CheckKind(MISSING, NoOptions, frozenset({"crest"}), Scope.BLOCK, check_missing),
     CheckKind(
-        MISSING, NoOptions, frozenset({"crest"}), check_missing, "a department heading without a crest"
+        UNKNOWN, AllowedOptions, frozenset({"crest", "allowed", "closest"}), Scope.BLOCK, check_unknown
     ),
-    CheckKind(
-        UNKNOWN,
-        AllowedOptions,
-        frozenset({"crest", "allowed", "closest"}),
-        check_unknown,
-        "a crest class the stylesheet does not define",
-    ),
-    CheckKind(
-        MISMATCH,
-        NoOptions,
-        frozenset({"crest", "expected"}),
-        check_mismatch,
-        "a crest that is not the department's",
-    ),
+    CheckKind(MISMATCH, NoOptions, frozenset({"crest", "expected"}), Scope.BLOCK, check_mismatch),
 )

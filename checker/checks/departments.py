@@ -12,10 +12,10 @@ import bisect
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from checker.checks.base import CheckKind, Context, Rule
-from checker.config.registry import Department
-from checker.finding import Finding
-from checker.model import Heading
+from checker.engine.api import CheckKind, Context, Rule, Scope
+from checker.model import DepartmentBlock, Heading, Page
+from checker.model.finding import Finding
+from checker.model.registry import Department
 
 UNKNOWN, DUPLICATE, ORDER = "department-unknown", "department-duplicate", "department-order"
 
@@ -25,32 +25,31 @@ class Options:
     pass
 
 
-def check_unknown(rule: Rule[Options], context: Context) -> Iterator[Finding]:
-    for page in context.pages:
-        for block in page.departments:
-            heading = block.heading
-            if heading is None or context.registry.lookup(heading.name) is not None:
-                continue
-            closest = context.registry.closest(heading.name)
-            suggestion = f"did you mean {closest.name!r}?" if closest else "add it to the department registry"
-            yield rule.finding(page, heading.span, department=heading.name, suggestion=suggestion)
+def check_unknown(
+    rule: Rule[Options], page: Page, block: DepartmentBlock, context: Context
+) -> Iterator[Finding]:
+    heading = block.heading
+    if heading is None or context.registry.lookup(heading.name) is not None:
+        return
+    closest = context.registry.closest(heading.name)
+    suggestion = f"did you mean {closest.name!r}?" if closest else "add it to the department registry"
+    yield rule.finding(page, heading.span, department=heading.name, suggestion=suggestion)
 
 
-def check_duplicate(rule: Rule[Options], context: Context) -> Iterator[Finding]:
-    for page in context.pages:
-        first: dict[str, Heading] = {}
-        for block in page.departments:
-            heading = block.heading
-            if heading is None:
-                continue
-            known = context.registry.lookup(heading.name)
-            key = known.name if known else heading.name.casefold()
-            if key in first:
-                yield rule.finding(
-                    page, heading.span, department=heading.name, first_line=first[key].span.start.line
-                )
-            else:
-                first[key] = heading
+def check_duplicate(rule: Rule[Options], page: Page, context: Context) -> Iterator[Finding]:
+    first: dict[str, Heading] = {}
+    for block in page.departments:
+        heading = block.heading
+        if heading is None:
+            continue
+        known = context.registry.lookup(heading.name)
+        key = known.name if known else heading.name.casefold()
+        if key in first:
+            yield rule.finding(
+                page, heading.span, department=heading.name, first_line=first[key].span.start.line
+            )
+        else:
+            first[key] = heading
 
 
 def _in_order(positions: Sequence[int]) -> set[int]:
@@ -79,34 +78,29 @@ def _in_order(positions: Sequence[int]) -> set[int]:
     return kept
 
 
-def check_order(rule: Rule[Options], context: Context) -> Iterator[Finding]:
-    for page in context.pages:
-        known: list[tuple[Heading, Department]] = []
-        seen: set[str] = set()
-        for block in page.departments:
-            department = context.registry.lookup(block.heading.name) if block.heading else None
-            if block.heading and department and department.name not in seen:
-                seen.add(department.name)
-                known.append((block.heading, department))
-        keep = _in_order([department.order for _, department in known])
-        for index, (heading, department) in enumerate(known):
-            if index in keep:
-                continue
-            kept = [d for i, (_, d) in enumerate(known) if i in keep]
-            after = [d.name for d in kept if d.order < department.order]
-            before = [d.name for d in kept if d.order > department.order]
-            place = " and ".join(
-                [*([f"after {after[-1]}"] if after else []), *([f"before {before[0]}"] if before else [])]
-            )
-            yield rule.finding(page, heading.span, department=heading.name, place=place)
+def check_order(rule: Rule[Options], page: Page, context: Context) -> Iterator[Finding]:
+    known: list[tuple[Heading, Department]] = []
+    seen: set[str] = set()
+    for block in page.departments:
+        department = context.registry.lookup(block.heading.name) if block.heading else None
+        if block.heading and department and department.name not in seen:
+            seen.add(department.name)
+            known.append((block.heading, department))
+    keep = _in_order([department.order for _, department in known])
+    kept = [d for i, (_, d) in enumerate(known) if i in keep]
+    for index, (heading, department) in enumerate(known):
+        if index in keep:
+            continue
+        after = [d.name for d in kept if d.order < department.order]
+        before = [d.name for d in kept if d.order > department.order]
+        place = " and ".join(
+            [*([f"after {after[-1]}"] if after else []), *([f"before {before[0]}"] if before else [])]
+        )
+        yield rule.finding(page, heading.span, department=heading.name, place=place)
 
 
 CHECKS = (
-    CheckKind(
-        UNKNOWN, Options, frozenset({"suggestion"}), check_unknown, "a department the registry does not know"
-    ),
-    CheckKind(
-        DUPLICATE, Options, frozenset({"first_line"}), check_duplicate, "the same department twice on a page"
-    ),
-    CheckKind(ORDER, Options, frozenset({"place"}), check_order, "departments out of the registry's order"),
+    CheckKind(UNKNOWN, Options, frozenset({"suggestion"}), Scope.BLOCK, check_unknown),
+    CheckKind(DUPLICATE, Options, frozenset({"first_line"}), Scope.PAGE, check_duplicate),
+    CheckKind(ORDER, Options, frozenset({"place"}), Scope.PAGE, check_order),
 )

@@ -12,24 +12,23 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from checker.checks.base import CheckKind, Context, Rule
-from checker.checks.links import links_with_department
-from checker.finding import Finding
+from checker.engine.api import CheckKind, Context, LinkSite, Rule, Scope
+from checker.model.finding import Finding
 from checker.urls import UrlPolicy, url_problem
 
 KIND = "link-malformed"
 Options = UrlPolicy
 
 
-def check(rule: Rule[Options], context: Context) -> Iterator[Finding]:
-    for page, department, link in links_with_department(context):
-        if not link.url:
-            continue  # link-missing-url reports these
-        reason = url_problem(link.url, rule.options)
-        if reason is not None:
-            yield rule.finding(
-                page, link.span, department=department, url=link.url, text=link.text, reason=reason
-            )
+def check(rule: Rule[Options], site: LinkSite, context: Context) -> Iterator[Finding]:
+    link = site.link
+    if not link.url:
+        return  # link-missing-url reports these
+    reason = url_problem(link.url, rule.options)
+    if reason is not None:
+        yield rule.finding(
+            site.page, link.span, department=site.department, url=link.url, text=link.text, reason=reason
+        )
 
 
-CHECK = CheckKind(KIND, Options, frozenset({"text", "reason"}), check, "a URL that cannot work as written")
+CHECK = CheckKind(KIND, Options, frozenset({"text", "reason"}), Scope.LINK, check)

@@ -10,9 +10,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from checker.checks.base import CheckKind, Context, Rule
-from checker.checks.links import links_with_department
-from checker.finding import Finding
+from checker.engine.api import CheckKind, Context, LinkSite, Rule, Scope
+from checker.model.finding import Finding
 
 KIND = "link-scheme"
 
@@ -23,25 +22,23 @@ class Options:
     replacement: str = "https"
 
 
-def check(rule: Rule[Options], context: Context) -> Iterator[Finding]:
-    for page, department, link in links_with_department(context):
-        try:
-            scheme = urlsplit(link.url).scheme.lower()
-        except ValueError:
-            continue  # link-malformed reports these
-        if scheme and scheme in rule.options.schemes:
-            better = rule.options.replacement + link.url[len(scheme) :]
-            yield rule.finding(
-                page,
-                link.span,
-                department=department,
-                url=link.url,
-                text=link.text,
-                scheme=scheme,
-                suggested=better,
-            )
+def check(rule: Rule[Options], site: LinkSite, context: Context) -> Iterator[Finding]:
+    link = site.link
+    try:
+        scheme = urlsplit(link.url).scheme.lower()
+    except ValueError:
+        return  # link-malformed reports these
+    if scheme and scheme in rule.options.schemes:
+        better = rule.options.replacement + link.url[len(scheme) :]
+        yield rule.finding(
+            site.page,
+            link.span,
+            department=site.department,
+            url=link.url,
+            text=link.text,
+            scheme=scheme,
+            suggested=better,
+        )
 
 
-CHECK = CheckKind(
-    KIND, Options, frozenset({"text", "scheme", "suggested"}), check, "links with a discouraged scheme"
-)
+CHECK = CheckKind(KIND, Options, frozenset({"text", "scheme", "suggested"}), Scope.LINK, check)

@@ -9,10 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from checker.checks.base import CheckKind, Context, Rule
-from checker.checks.links import links_with_department
-from checker.finding import Finding
+from checker.engine.api import CheckKind, Context, LinkSite, Rule, Scope
 from checker.model import LinkKind
+from checker.model.finding import Finding
 
 KIND = "link-target"
 
@@ -22,16 +21,18 @@ class Options:
     pass
 
 
-def check(rule: Rule[Options], context: Context) -> Iterator[Finding]:
-    for page, department, link in links_with_department(context):
-        if link.url:
-            continue
-        why = (
-            "its reference is not defined"
-            if link.kind is LinkKind.UNRESOLVED and not link.is_read_more
-            else ("it has no URL")
-        )
-        yield rule.finding(page, link.span, department=department, text=link.text, why=why)
+def check(rule: Rule[Options], site: LinkSite, context: Context) -> Iterator[Finding]:
+    link = site.link
+    if link.url:
+        return
+    why = (
+        "its reference is not defined"
+        if link.kind is LinkKind.UNRESOLVED and not link.is_read_more
+        else "it has no URL"
+    )
+    yield rule.finding(
+        site.page, link.span, department=site.department, subject=link.text, text=link.text, why=why
+    )
 
 
-CHECK = CheckKind(KIND, Options, frozenset({"text", "why"}), check, "a link with no target")
+CHECK = CheckKind(KIND, Options, frozenset({"text", "why"}), Scope.LINK, check)

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from checker.checks.base import CheckKind, Context, Rule
-from checker.checks.statements import statements
-from checker.finding import Finding
+from checker.engine.api import CheckKind, Context, Rule, Scope
+from checker.model import DepartmentBlock, Page
+from checker.model.finding import Finding
 
 KIND = "read-more"
 
@@ -23,16 +23,15 @@ class Options:
     pass
 
 
-def check(rule: Rule[Options], context: Context) -> Iterator[Finding]:
-    for page in context.pages:
-        for block, statement in statements(page):
-            if not statement.text.strip() or statement.text_span is None or context.is_placeholder(statement):
-                continue
-            if any(link.is_read_more for link in statement.links):
-                continue
-            known = context.registry.lookup(block.name) if block.name else None
-            target = known.strategy if known and known.strategy else "the department's digital strategy URL"
-            yield rule.finding(page, statement.text_span, department=block.name, strategy=target)
+def check(rule: Rule[Options], page: Page, block: DepartmentBlock, context: Context) -> Iterator[Finding]:
+    statement = block.statement
+    if statement is None or not statement.text.strip() or statement.text_span is None:
+        return
+    if context.is_placeholder(statement) or any(link.is_read_more for link in statement.links):
+        return
+    known = context.registry.lookup(block.name) if block.name else None
+    target = known.strategy if known and known.strategy else "the department's digital strategy URL"
+    yield rule.finding(page, statement.text_span, department=block.name, strategy=target)
 
 
-CHECK = CheckKind(KIND, Options, frozenset({"strategy"}), check, "a statement without a Read more link")
+CHECK = CheckKind(KIND, Options, frozenset({"strategy"}), Scope.BLOCK, check)

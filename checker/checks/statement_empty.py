@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from checker.checks.base import CheckKind, Context, Rule
-from checker.checks.statements import statements
-from checker.finding import Finding
+from checker.engine.api import CheckKind, Context, Rule, Scope
+from checker.model import DepartmentBlock, Page
+from checker.model.finding import Finding
 
 KIND = "statement-empty"
 
@@ -21,11 +21,10 @@ class Options:
     pass
 
 
-def check(rule: Rule[Options], context: Context) -> Iterator[Finding]:
-    for page in context.pages:
-        for block, statement in statements(page):
-            if not statement.text.strip():
-                yield rule.finding(page, statement.span, department=block.name)
+def check(rule: Rule[Options], page: Page, block: DepartmentBlock, context: Context) -> Iterator[Finding]:
+    statement = block.statement
+    if statement is not None and not statement.text.strip():
+        yield rule.finding(page, statement.span, department=block.name)
 
 
-CHECK = CheckKind(KIND, Options, frozenset(), check, "a statement with no text")
+CHECK = CheckKind(KIND, Options, frozenset(), Scope.BLOCK, check)

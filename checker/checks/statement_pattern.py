@@ -16,10 +16,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from checker.checks.base import CheckKind, Context, Rule
-from checker.checks.statements import plain_positions, plain_text, statements, text_span
-from checker.finding import Finding
-from checker.model import Statement
+from checker.checks.statements import plain_positions, plain_text, text_span
+from checker.engine.api import CheckKind, Context, Rule, Scope
+from checker.model import DepartmentBlock, Page, Statement
+from checker.model.finding import Finding
 
 KIND = "statement-pattern"
 
@@ -36,19 +36,19 @@ def first_match(options: Options, statement: Statement) -> re.Match[str] | None:
     return min(matches, key=lambda match: match.start(), default=None)
 
 
-def check(rule: Rule[Options], context: Context) -> Iterator[Finding]:
-    for page in context.pages:
-        for block, statement in statements(page):
-            match = first_match(rule.options, statement)
-            if match is None:
-                continue
-            positions = plain_positions(statement)
-            start, end = match.span()
-            if start == end:  # a pattern that matched nothing visible: point at the whole text
-                start, end = 0, len(positions) - 1
-            yield rule.finding(
-                page, text_span(positions, start, end), department=block.name, text=match.group(0).strip()
-            )
+def check(rule: Rule[Options], page: Page, block: DepartmentBlock, context: Context) -> Iterator[Finding]:
+    statement = block.statement
+    match = first_match(rule.options, statement) if statement is not None else None
+    if statement is None or match is None:
+        return
+    positions = plain_positions(statement)
+    start, end = match.span()
+    if start == end:  # a pattern that matched nothing visible: point at the whole text
+        start, end = 0, len(positions) - 1
+    text = match.group(0).strip()
+    yield rule.finding(
+        page, text_span(positions, start, end), department=block.name, subject=text.casefold(), text=text
+    )
 
 
-CHECK = CheckKind(KIND, Options, frozenset({"text"}), check, "statement text matching a pattern")
+CHECK = CheckKind(KIND, Options, frozenset({"text"}), Scope.BLOCK, check)

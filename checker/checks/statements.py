@@ -2,16 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from checker.model import DepartmentBlock, Page, Position, Span, Statement
+from checker.model import Position, Span, Statement
 from checker.text import plain_typography
-
-
-def statements(page: Page) -> Iterator[tuple[DepartmentBlock, Statement]]:
-    for block in page.departments:
-        if block.statement is not None:
-            yield block, block.statement
 
 
 def plain_text(statement: Statement) -> str:

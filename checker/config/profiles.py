@@ -7,6 +7,7 @@ profiles:
     levels: {link-insecure: error, department-order: error}
   quick:
     levels: {department-order: off}
+    ignore: [link-]          # rule ids or families (``link-``) to turn off
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from checker.checks.base import Rule
+from checker.config.selection import families, matches, unknown
 from checker.config.yamlfile import Reader, line_of, load
-from checker.errors import ConfigError
-from checker.finding import Severity
+from checker.engine.api import Rule
+from checker.errors import ConfigError, Origin
+from checker.model.finding import Severity
 
 OFF = "off"
 LEVEL_WORDS = ("error", "warning", "info", OFF)
@@ -34,6 +36,8 @@ class Profile:
     source: str = ""
     line: int = 0
     level_lines: Mapping[str, int] = field(default_factory=dict)
+    ignore: tuple[str, ...] = ()  # rule ids or families turned off
+    ignore_line: int = 0
 
     def validate(self, rules: Mapping[str, Rule[Any]]) -> None:
         for rule_id, line in self.level_lines.items():
@@ -44,6 +48,13 @@ class Profile:
                     f"(rules: {', '.join(sorted(rules))})",
                     line,
                 )
+        for selector in unknown(self.ignore, rules):
+            raise ConfigError(
+                self.source,
+                f"profile {self.name!r} ignores {selector!r}, which names no rule "
+                f"(families: {', '.join(families(rules))})",
+                self.ignore_line,
+            )
 
 
 def load_profiles(path: str | Path) -> dict[str, Profile]:
@@ -54,7 +65,9 @@ def load_profiles(path: str | Path) -> dict[str, Profile]:
     top = reader.mapping(root, "the profiles file", allowed=("profiles",), required=("profiles",))
     profiles: dict[str, Profile] = {}
     for name, node in reader.any_mapping(top["profiles"], "profiles").items():
-        keys = reader.mapping(node, f"profile {name!r}", allowed=("description", "extends", "levels"))
+        keys = reader.mapping(
+            node, f"profile {name!r}", allowed=("description", "extends", "levels", "ignore")
+        )
         levels: dict[str, str] = {}
         lines: dict[str, int] = {}
         if "levels" in keys:
@@ -74,37 +87,44 @@ def load_profiles(path: str | Path) -> dict[str, Profile]:
             source=str(path),
             line=node.start_mark.line + 1,
             level_lines=lines,
+            ignore=tuple(reader.strings(keys["ignore"], "ignore")) if "ignore" in keys else (),
+            ignore_line=line_of(keys["ignore"]) if "ignore" in keys else 0,
         )
     return profiles
 
 
 def apply_profile(
-    rules: tuple[Rule[Any], ...], profiles: Mapping[str, Profile], name: str
+    rules: tuple[Rule[Any], ...], profiles: Mapping[str, Profile], name: str, origin: Origin | None = None
 ) -> list[Rule[Any]]:
     """The rules a profile selects, with its levels.
 
-    ``default`` needs no definition: every rule as its file writes it.
+    ``default`` needs no definition: every rule as its file writes it. ``origin`` says where
+    the name came from (``--profile``, or the config file and line), for the error.
     """
     chain: list[Profile] = []
     current: str | None = name
+    asked_by = origin or Origin("--profile")
     while current is not None:
         if current == "default" and "default" not in profiles:
             break
         profile = profiles.get(current)
         if profile is None:
             known = ", ".join(sorted({"default", *profiles}))
-            raise ConfigError("--profile", f"unknown profile {current!r} (allowed: {known})")
+            raise asked_by.error(f"unknown profile {current!r} (allowed: {known})")
         if profile in chain:
             raise ConfigError(profile.source, f"profile {current!r} extends itself", profile.line)
         chain.append(profile)
         current = profile.extends
+        asked_by = Origin(profile.source, profile.line)
     levels: dict[str, str] = {}
+    ignored: list[str] = []
     for profile in reversed(chain):
         levels.update(profile.levels)
+        ignored.extend(profile.ignore)
     selected = []
     for rule in rules:
         word = levels.get(rule.id)
-        if word == OFF:
+        if word == OFF or (word is None and any(matches(rule.id, selector) for selector in ignored)):
             continue
         selected.append(replace(rule, level=Severity.parse(word)) if word else rule)
     return selected

@@ -18,18 +18,18 @@ from __future__ import annotations
 import dataclasses
 import re
 import typing
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from checker.checks import KINDS
-from checker.checks.base import COMMON_FIELDS, CheckKind, Rule, template_fields
 from checker.config.profiles import Profile, load_profiles
-from checker.config.registry import Registry, load_registry
-from checker.config.yamlfile import Node, Reader, line_of, load
+from checker.config.registry import load_registry
+from checker.config.yamlfile import Node, Reader, load
+from checker.engine.api import COMMON_FIELDS, CheckKind, Rule, template_fields
 from checker.errors import ConfigError
-from checker.finding import Severity
+from checker.model.finding import Severity
+from checker.model.registry import Registry
 
 RULE_KEYS = ("id", "kind", "level", "message", "description", "fix", "options")
 LEVELS = tuple(severity.label for severity in sorted(Severity, reverse=True))
@@ -92,7 +92,7 @@ def _template(reader: Reader, node: Node, what: str, kind: CheckKind) -> str:
     return text
 
 
-def load_rule(path: Path) -> Rule[Any]:
+def load_rule(path: Path, kinds: Mapping[str, CheckKind]) -> Rule[Any]:
     reader = Reader(path)
     root = load(path)
     if root is None:
@@ -101,10 +101,10 @@ def load_rule(path: Path) -> Rule[Any]:
     rule_id = reader.string(keys["id"], "id")
     if not _ID.match(rule_id):
         raise reader.error(keys["id"], f"id {rule_id!r} should be lowercase words joined by hyphens")
-    kind = KINDS.get(reader.string(keys["kind"], "kind"))
+    kind = kinds.get(reader.string(keys["kind"], "kind"))
     if kind is None:
         raise reader.error(
-            keys["kind"], f"unknown kind {keys['kind'].value!r} (allowed: {', '.join(sorted(KINDS))})"
+            keys["kind"], f"unknown kind {keys['kind'].value!r} (allowed: {', '.join(sorted(kinds))})"
         )
     return Rule(
         id=rule_id,
@@ -117,12 +117,11 @@ def load_rule(path: Path) -> Rule[Any]:
         fix=_template(reader, keys["fix"], "fix", kind).strip() if "fix" in keys else None,
         options=read_options(reader, keys.get("options"), kind),
         source=str(path),
-        line=line_of(root),
     )
 
 
-def load_rules(folders: Sequence[Path]) -> RuleSet:
-    """Load every rule folder in order; later folders override earlier ones."""
+def load_rules(folders: Sequence[Path], kinds: Mapping[str, CheckKind]) -> RuleSet:
+    """Load every rule folder in order; later folders override earlier ones; ``kinds``: the check kinds."""
     rules: dict[str, Rule[Any]] = {}
     registry: Registry | None = None
     profiles: dict[str, Profile] = {}
@@ -136,7 +135,7 @@ def load_rules(folders: Sequence[Path]) -> RuleSet:
             elif path.name == PROFILES_FILE:
                 profiles.update(load_profiles(path))
             else:
-                rule = load_rule(path)
+                rule = load_rule(path, kinds)
                 if rule.id in defined_here:
                     raise ConfigError(
                         str(path), f"rule {rule.id!r} is already defined in {defined_here[rule.id]}", 1

@@ -1,49 +1,267 @@
-"""The config file (``.checker.yaml`` in the working folder, or ``--config FILE``).
+"""Every setting, declared once: the command line and the config file are both made from ``SETTINGS``.
 
-rules: [our-rules/]     # more rule folders, relative to this file
-profile: strict
-offline: false
-format: text            # text | json
-base_url: https://www.gov.uk/   # site-relative links are checked against it
-crawl:
-  concurrency: 16
-  host_concurrency: 2
-  host_interval: 0.5     # seconds between requests to one host
-  timeout: 60            # seconds to give one link, retries included
-  allow_private: false   # check links to private and local addresses (intranets)
+The config file is ``.checker.yaml`` in the working folder, or ``--config FILE``::
+
+    rules: [our-rules/]        # more rule folders, relative to this file
+    profile: strict
+    select: [link-, crest-]    # only these rules (ids or families)
+    ignore: [department-order]
+    min_level: warning         # leave out findings below this level
+    offline: false
+    format: text               # what goes to standard output
+    output: [json=reports/checker.json]   # more outputs: FORMAT=PATH
+    base_url: https://www.gov.uk/   # site-relative links are checked against it
+    crawl:
+      concurrency: 16
+      host_concurrency: 2
+      host_interval: 0.5       # seconds between requests to one host
+      timeout: 60              # seconds to give one link, retries included
+      allow_private: false     # check links to private and local addresses (intranets)
+      private_hosts: [intranet.example.gov.uk]   # these hosts may be private, the rest may not
+
+A flag beats the file, the file beats the default; list settings (``rules``, ``output``,
+``select``, ``ignore``, ``private_hosts``) given both ways are joined. Every value keeps
+its ``Origin`` (the flag, or the file and line), so a bad value is reported where it was written.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
-from checker.config.yamlfile import Node, Reader, load
+from checker.config.yamlfile import Node, Reader, line_of, load
+from checker.errors import Origin
 
 CONFIG_NAMES = (".checker.yaml", "checker.yaml")
-FORMATS = ("text", "json")
-CRAWL_KEYS = ("concurrency", "host_concurrency", "host_interval", "timeout", "allow_private")
+LEVELS = ("info", "warning", "error")
+
+
+class BadValue(ValueError):
+    """A value that does not fit its setting; the message says what was expected."""
+
+
+def _whole(text: str, minimum: int = 1) -> int:
+    if not text.strip().isdigit() or int(text) < minimum:
+        raise BadValue(f"{text!r} is not a whole number of at least {minimum}")
+    return int(text)
+
+
+def _seconds(minimum: float) -> Callable[[str], float]:
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise BadValue(f"{text!r} is not a number of seconds") from None
+        if not minimum <= value <= 3600:
+            raise BadValue(f"{text!r} should be between {minimum:g} and 3600 seconds")
+        return value
+
+    return parse
+
+
+def _url(text: str) -> str:
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise BadValue(f"{text!r} is not an http(s) address such as https://www.gov.uk/")
+    return text
+
+
+def _choice(choices: tuple[str, ...]) -> Callable[[str], str]:
+    def parse(text: str) -> str:
+        if text not in choices:
+            raise BadValue(f"{text!r} is not one of: {', '.join(choices)}")
+        return text
+
+    return parse
+
+
+def _text(text: str) -> str:
+    if not text.strip():
+        raise BadValue("an empty value")
+    return text
+
+
+def _boolean(text: str) -> bool:
+    words = {"true": True, "yes": True, "on": True, "false": False, "no": False, "off": False}
+    if text.lower() not in words:
+        raise BadValue(f"{text!r} is not true or false")
+    return words[text.lower()]
 
 
 @dataclass(frozen=True)
-class CrawlSettings:
-    concurrency: int | None = None
-    host_concurrency: int | None = None
-    host_interval: float | None = None
-    timeout: float | None = None
-    allow_private: bool | None = None
+class Setting:
+    """One setting: its name in ``Settings``, its config key, its flag, how to read a value."""
+
+    name: str
+    key: str  # in the config file; "crawl.timeout" is ``timeout:`` under ``crawl:``
+    parse: Callable[[str], Any]  # one value from its text; raises BadValue
+    help: str
+    flag: str | None = None  # None: config file only
+    metavar: str | None = None
+    many: bool = False  # a list: repeatable flag (comma-separated too), a YAML list in the file
+    boolean: bool = False
+    relative_paths: bool = False  # list of folders, relative to the config file
+    commands: tuple[str, ...] = ("check",)
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "rules",
+        "rules",
+        Path,
+        "another folder of rule files (repeatable; later folders add and override rules)",
+        "--rules",
+        "DIR",
+        many=True,
+        relative_paths=True,
+        commands=("check", "rules"),
+    ),
+    Setting(
+        "profile",
+        "profile",
+        _text,
+        "rule profile: default, strict, content, ci, or your own",
+        "--profile",
+        "NAME",
+        commands=("check", "rules"),
+    ),
+    Setting(
+        "select",
+        "select",
+        _text,
+        "only these rules: ids or families such as link- (repeatable, or comma-separated)",
+        "--select",
+        "RULES",
+        many=True,
+        commands=("check", "rules"),
+    ),
+    Setting(
+        "ignore",
+        "ignore",
+        _text,
+        "leave out these rules: ids or families (repeatable, or comma-separated)",
+        "--ignore",
+        "RULES",
+        many=True,
+        commands=("check", "rules"),
+    ),
+    Setting(
+        "min_level",
+        "min_level",
+        _choice(LEVELS),
+        "show only findings at this level or above",
+        "--min-level",
+        "LEVEL",
+    ),
+    Setting(
+        "format",
+        "format",
+        _text,
+        "format of standard output",
+        "--format",
+        "FORMAT",
+        commands=("check", "rules"),
+    ),
+    Setting(
+        "output",
+        "output",
+        _text,
+        "also write FORMAT to PATH, or to standard output without =PATH (repeatable)",
+        "--output",
+        "FORMAT[=PATH]",
+        many=True,
+    ),
+    Setting("offline", "offline", _boolean, "do not check links over the network", "--offline", boolean=True),
+    Setting(
+        "base_url",
+        "base_url",
+        _url,
+        "check site-relative links (/digital/...) against this address, e.g. https://www.gov.uk/",
+        "--base-url",
+        "URL",
+    ),
+    Setting(
+        "color",
+        "color",
+        _choice(("auto", "always", "never")),
+        "colour the text output: auto (on a terminal only), always or never",
+        "--color",
+        "WHEN",
+    ),
+    Setting("concurrency", "crawl.concurrency", _whole, "requests at once", "--concurrency", "N"),
+    Setting(
+        "host_concurrency",
+        "crawl.host_concurrency",
+        _whole,
+        "requests at once to one host",
+        "--host-concurrency",
+        "N",
+    ),
+    Setting(
+        "host_interval",
+        "crawl.host_interval",
+        _seconds(0.0),
+        "seconds between requests to one host",
+        "--host-interval",
+        "S",
+    ),
+    Setting(
+        "timeout",
+        "crawl.timeout",
+        _seconds(0.1),
+        "seconds to give one link, retries included",
+        "--timeout",
+        "S",
+    ),
+    Setting(
+        "allow_private",
+        "crawl.allow_private",
+        _boolean,
+        "also check links to private and local addresses (intranets)",
+        "--allow-private",
+        boolean=True,
+    ),
+    Setting(
+        "private_hosts",
+        "crawl.private_hosts",
+        _text,
+        "a host that may resolve to a private address (an intranet site; repeatable)",
+        "--allow-private-host",
+        "HOST",
+        many=True,
+    ),
+)
 
 
 @dataclass(frozen=True)
 class Settings:
+    """The settings of one run, typed; ``origins`` says where each value came from."""
+
     rules: tuple[Path, ...] = ()
-    profile: str | None = None
-    offline: bool | None = None
-    format: str | None = None
+    profile: str = "default"
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    min_level: str = "info"
+    format: str = "text"
+    output: tuple[str, ...] = ()
+    offline: bool = False
     base_url: str | None = None
-    crawl: CrawlSettings = field(default_factory=CrawlSettings)
-    source: str | None = None
+    color: str = "auto"
+    concurrency: int = 16
+    host_concurrency: int = 2
+    host_interval: float = 0.5
+    timeout: float = 60.0
+    allow_private: bool = False
+    private_hosts: tuple[str, ...] = ()
+    config: str | None = None  # the config file read, if any
+    origins: Mapping[str, Origin] = field(default_factory=dict, compare=False)
+
+    def origin(self, name: str) -> Origin:
+        """Where ``name``'s value came from (the default, when it was not given)."""
+        return self.origins.get(name, Origin(f"the default {name}"))
 
 
 def find_config(start: Path) -> Path | None:
@@ -53,59 +271,66 @@ def find_config(start: Path) -> Path | None:
     return None
 
 
-def _base_url(reader: Reader, node: Node) -> str:
-    text = reader.string(node, "base_url")
-    parts = urlsplit(text)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise reader.error(
-            node, f"base_url {text!r} should be an http(s) address such as https://www.gov.uk/"
-        )
-    return text
+Values = dict[str, tuple[Any, Origin]]
 
 
-def load_settings(path: Path) -> Settings:
+def _scalar_text(reader: Reader, node: Node, setting: Setting) -> str:
+    what = setting.key.rpartition(".")[2]
+    if setting.boolean:
+        return "true" if reader.boolean(node, what) else "false"
+    if isinstance(node.value, str) and node.tag.endswith((":str", ":int", ":float")):
+        return node.value
+    raise reader.error(node, f"{what} should be a single value, not {type(node.value).__name__}")
+
+
+def read_config(path: Path) -> Values:
+    """The settings a config file gives, each with its file and line."""
     reader = Reader(path)
     root = load(path)
+    values: Values = {}
     if root is None:
-        return Settings(source=str(path))
-    keys = reader.mapping(
-        root, "the config file", allowed=("rules", "profile", "offline", "format", "base_url", "crawl")
-    )
-    crawl = CrawlSettings()
-    if "crawl" in keys:
-        options = reader.mapping(keys["crawl"], "crawl", allowed=CRAWL_KEYS)
-        crawl = CrawlSettings(
-            concurrency=reader.integer(options["concurrency"], "concurrency", 1)
-            if "concurrency" in options
-            else None,
-            host_concurrency=(
-                reader.integer(options["host_concurrency"], "host_concurrency", 1)
-                if "host_concurrency" in options
-                else None
-            ),
-            host_interval=(
-                reader.number(options["host_interval"], "host_interval")
-                if "host_interval" in options
-                else None
-            ),
-            timeout=reader.number(options["timeout"], "timeout", 0.1) if "timeout" in options else None,
-            allow_private=(
-                reader.boolean(options["allow_private"], "allow_private")
-                if "allow_private" in options
-                else None
-            ),
-        )
-    rules = (
-        tuple(path.parent / folder for folder in reader.strings(keys["rules"], "rules"))
-        if "rules" in keys
-        else ()
-    )
-    return Settings(
-        rules=rules,
-        profile=reader.string(keys["profile"], "profile") if "profile" in keys else None,
-        offline=reader.boolean(keys["offline"], "offline") if "offline" in keys else None,
-        format=reader.choice(keys["format"], "format", FORMATS) if "format" in keys else None,
-        base_url=_base_url(reader, keys["base_url"]) if "base_url" in keys else None,
-        crawl=crawl,
-        source=str(path),
-    )
+        return values
+    sections = sorted({s.key.partition(".")[0] for s in SETTINGS if "." in s.key})
+    top_level = [s.key for s in SETTINGS if "." not in s.key]
+    keys = reader.mapping(root, "the config file", allowed=(*top_level, *sections))
+    nested: dict[str, dict[str, Node]] = {}
+    for section in sections:
+        if section in keys:
+            allowed = [s.key.partition(".")[2] for s in SETTINGS if s.key.startswith(section + ".")]
+            nested[section] = reader.mapping(keys[section], section, allowed=allowed)
+    for setting in SETTINGS:
+        section, _, key = setting.key.rpartition(".")
+        node = (nested.get(section, {}) if section else keys).get(key)
+        if node is None:
+            continue
+        origin = Origin(str(path), line_of(node))
+        try:
+            if setting.many:
+                items = reader.strings(node, key)
+                value: Any = tuple(setting.parse(item) for item in items)
+                if setting.relative_paths:
+                    value = tuple(path.parent / item for item in value)
+            else:
+                value = setting.parse(_scalar_text(reader, node, setting))
+        except BadValue as bad:
+            raise origin.error(f"{setting.key}: {bad}") from None
+        values[setting.name] = (value, origin)
+    return values
+
+
+def resolve(flags: Values, config: Values, config_path: str | None = None) -> Settings:
+    """Flags over config over defaults; list settings join the config's and the flags' items."""
+    chosen: dict[str, Any] = {}
+    origins: dict[str, Origin] = {}
+    for setting in SETTINGS:
+        given = [source[setting.name] for source in (config, flags) if setting.name in source]
+        if not given:
+            continue
+        if setting.many:
+            chosen[setting.name] = tuple(item for value, _ in given for item in value)
+        else:
+            chosen[setting.name] = given[-1][0]
+        origins[setting.name] = given[-1][1]
+    known = {f.name for f in fields(Settings)}
+    assert set(chosen) <= known, set(chosen) - known
+    return Settings(**chosen, config=config_path, origins=origins)

@@ -1,25 +1,13 @@
 """Async link crawler: fetch each distinct URL once and classify the outcome.
 
-Public API: :func:`crawl` / :func:`crawl_sync`, :class:`CrawlConfig`,
-:class:`CrawlReport`, :class:`CrawlResult`, :class:`Hop`, :class:`LinkStatus`,
-:func:`fetch_key`, :class:`Progress`.  Importing this package has no side
-effects and the package keeps no global mutable state.
+Public API: :func:`crawl` / :func:`crawl_sync`, :func:`plan` and :class:`CrawlConfig`.
+What a crawl finds (``LinkResult``, ``LinkStatus``, ``ErrorKind``, ``CrawlReport``,
+``fetch_key``) lives in :mod:`checker.model.links`, so that checks, the store and the
+formatters never import the crawler.  Importing this package has no side effects and
+the package keeps no global mutable state; it never prints.
 """
 
 from .config import CrawlConfig
-from .crawler import crawl, crawl_sync, plan
-from .progress import Progress
-from .result import CrawlReport, CrawlResult, Hop, LinkStatus, fetch_key
+from .crawler import OnResult, crawl, crawl_sync, plan
 
-__all__ = [
-    "CrawlConfig",
-    "CrawlReport",
-    "CrawlResult",
-    "Hop",
-    "LinkStatus",
-    "Progress",
-    "crawl",
-    "crawl_sync",
-    "fetch_key",
-    "plan",
-]
+__all__ = ["CrawlConfig", "OnResult", "crawl", "crawl_sync", "plan"]

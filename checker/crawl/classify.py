@@ -17,14 +17,13 @@ from dataclasses import dataclass
 
 import aiohttp
 
+from checker.model.links import ErrorKind, LinkStatus
+
 from .config import CrawlConfig
 from .guard import PrivateAddressError
-from .result import LinkStatus
 
-__all__ = ["NETWORK_KINDS", "RETRY_STATUSES", "Verdict", "classify_exception", "classify_status", "reason"]
+__all__ = ["RETRY_STATUSES", "Verdict", "classify_exception", "classify_status", "reason"]
 
-#: error kinds that say "could not reach the network at all" (see crawler's network-down rule)
-NETWORK_KINDS = frozenset({"dns", "dns-temporary", "connect", "no-route"})
 #: HTTP statuses retried with backoff
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
@@ -39,7 +38,7 @@ _NO_ROUTE_ERRNOS = {errno.ENETUNREACH, errno.EHOSTUNREACH, errno.ENETDOWN, errno
 @dataclass(frozen=True)
 class Verdict:
     status: LinkStatus
-    error_kind: str | None
+    error_kind: ErrorKind | None
     detail: str
     transient: bool = False
 
@@ -65,11 +64,11 @@ def _dns_verdict(host: str, err: OSError | None) -> Verdict:
     if code in _DNS_TEMPORARY_ERRNOS or any(w in message.lower() for w in _DNS_TEMPORARY_WORDS):
         return Verdict(
             LinkStatus.UNREACHABLE,
-            "dns-temporary",
+            ErrorKind.DNS_TEMPORARY,
             f"the DNS lookup of {host} failed temporarily ({message or 'no answer'})",
             transient=True,
         )
-    return Verdict(LinkStatus.DEAD, "dns", f"{host} has no DNS record")
+    return Verdict(LinkStatus.DEAD, ErrorKind.DNS, f"{host} has no DNS record")
 
 
 def classify_exception(exc: BaseException, host: str, config: CrawlConfig) -> Verdict:
@@ -79,13 +78,13 @@ def classify_exception(exc: BaseException, host: str, config: CrawlConfig) -> Ve
         address = exc.address if isinstance(exc, PrivateAddressError) else getattr(os_err, "address", "")
         return Verdict(
             LinkStatus.PRIVATE,
-            "private-address",
+            ErrorKind.PRIVATE_ADDRESS,
             f"{host} resolves to the non-public address {address}, which is not checked",
         )
     if isinstance(exc, aiohttp.ClientConnectorCertificateError):
-        return Verdict(LinkStatus.UNREACHABLE, "tls", f"the TLS certificate of {host} is not valid")
+        return Verdict(LinkStatus.UNREACHABLE, ErrorKind.TLS, f"the TLS certificate of {host} is not valid")
     if isinstance(exc, aiohttp.ClientSSLError | ssl.SSLError):
-        return Verdict(LinkStatus.UNREACHABLE, "tls", f"the secure (TLS) connection to {host} failed")
+        return Verdict(LinkStatus.UNREACHABLE, ErrorKind.TLS, f"the secure (TLS) connection to {host} failed")
     if isinstance(exc, aiohttp.ClientConnectorDNSError):
         return _dns_verdict(host, exc.os_error)
     if isinstance(exc, socket.gaierror):
@@ -93,51 +92,60 @@ def classify_exception(exc: BaseException, host: str, config: CrawlConfig) -> Ve
     if isinstance(exc, aiohttp.ConnectionTimeoutError):
         return Verdict(
             LinkStatus.UNREACHABLE,
-            "timeout",
+            ErrorKind.TIMEOUT,
             f"connecting to {host} timed out after {config.connect_timeout:g} s",
             transient=True,
         )
     if isinstance(exc, aiohttp.ClientConnectorError):
         code = exc.os_error.errno
         if code in _NO_ROUTE_ERRNOS:
-            return Verdict(LinkStatus.UNREACHABLE, "no-route", f"there is no network route to {host}", True)
+            return Verdict(
+                LinkStatus.UNREACHABLE, ErrorKind.NO_ROUTE, f"there is no network route to {host}", True
+            )
         if code == errno.ECONNREFUSED:
-            return Verdict(LinkStatus.UNREACHABLE, "connect", f"{host} refused the connection", True)
+            return Verdict(LinkStatus.UNREACHABLE, ErrorKind.CONNECT, f"{host} refused the connection", True)
         why = exc.os_error.strerror or str(exc.os_error)
-        return Verdict(LinkStatus.UNREACHABLE, "connect", f"could not connect to {host} ({why})", True)
+        return Verdict(
+            LinkStatus.UNREACHABLE, ErrorKind.CONNECT, f"could not connect to {host} ({why})", True
+        )
     if isinstance(exc, aiohttp.ServerTimeoutError):
         return Verdict(
             LinkStatus.UNREACHABLE,
-            "timeout",
+            ErrorKind.TIMEOUT,
             f"{host} did not answer within {config.read_timeout:g} s",
             transient=True,
         )
     if isinstance(exc, asyncio.TimeoutError):
         return Verdict(
             LinkStatus.UNREACHABLE,
-            "timeout",
+            ErrorKind.TIMEOUT,
             f"checking this link took longer than the {config.total_timeout:g} s limit",
         )
     if isinstance(exc, aiohttp.ServerDisconnectedError):
         return Verdict(
-            LinkStatus.UNREACHABLE, "disconnected", f"{host} closed the connection without answering", True
+            LinkStatus.UNREACHABLE,
+            ErrorKind.DISCONNECTED,
+            f"{host} closed the connection without answering",
+            True,
         )
     if isinstance(exc, aiohttp.TooManyRedirects):
-        return Verdict(LinkStatus.ERROR, "too-many-redirects", "the page redirects too many times")
+        return Verdict(LinkStatus.ERROR, ErrorKind.TOO_MANY_REDIRECTS, "the page redirects too many times")
     if isinstance(exc, aiohttp.InvalidURL):
-        return Verdict(LinkStatus.ERROR, "invalid-url", f"the address is not a valid URL ({exc})")
+        return Verdict(LinkStatus.ERROR, ErrorKind.INVALID_URL, f"the address is not a valid URL ({exc})")
     if isinstance(exc, aiohttp.ClientPayloadError):
-        return Verdict(LinkStatus.UNREACHABLE, "payload", f"the answer from {host} was cut off", True)
+        return Verdict(LinkStatus.UNREACHABLE, ErrorKind.PAYLOAD, f"the answer from {host} was cut off", True)
     if isinstance(exc, aiohttp.ClientResponseError):
-        return Verdict(LinkStatus.ERROR, "bad-response", f"{host} sent a malformed HTTP answer")
+        return Verdict(LinkStatus.ERROR, ErrorKind.BAD_RESPONSE, f"{host} sent a malformed HTTP answer")
     if isinstance(exc, aiohttp.ClientConnectionError | ConnectionError):
-        return Verdict(LinkStatus.UNREACHABLE, "reset", f"the connection to {host} was reset", True)
+        return Verdict(LinkStatus.UNREACHABLE, ErrorKind.RESET, f"the connection to {host} was reset", True)
     if isinstance(exc, aiohttp.ClientError | OSError):
-        return Verdict(LinkStatus.UNREACHABLE, "connect", f"could not fetch from {host} ({exc})", True)
+        return Verdict(
+            LinkStatus.UNREACHABLE, ErrorKind.CONNECT, f"could not fetch from {host} ({exc})", True
+        )
     if isinstance(exc, ValueError):
-        return Verdict(LinkStatus.ERROR, "invalid-url", f"the address is not a valid URL ({exc})")
+        return Verdict(LinkStatus.ERROR, ErrorKind.INVALID_URL, f"the address is not a valid URL ({exc})")
     return Verdict(
-        LinkStatus.ERROR, "internal", f"the check failed unexpectedly ({type(exc).__name__}: {exc})"
+        LinkStatus.ERROR, ErrorKind.INTERNAL, f"the check failed unexpectedly ({type(exc).__name__}: {exc})"
     )
 
 
@@ -150,19 +158,24 @@ def classify_status(code: int, phrase: str | None, *, challenge: bool) -> Verdic
     """
     said = f"the server answered {reason(code, phrase)}"
     if challenge:
-        return Verdict(LinkStatus.BLOCKED, "bot-challenge", f"{said} with a bot challenge; {_BY_HAND}")
+        return Verdict(
+            LinkStatus.BLOCKED, ErrorKind.BOT_CHALLENGE, f"{said} with a bot challenge; {_BY_HAND}"
+        )
     if 200 <= code < 300:
         return Verdict(LinkStatus.OK, None, said)
     if code in (404, 410):
-        return Verdict(LinkStatus.DEAD, "http-status", said)
+        return Verdict(LinkStatus.DEAD, ErrorKind.HTTP_STATUS, said)
     if code == 401:
-        return Verdict(LinkStatus.BLOCKED, "login", f"{said}: the page needs a login; {_BY_HAND}")
+        return Verdict(LinkStatus.BLOCKED, ErrorKind.LOGIN, f"{said}: the page needs a login; {_BY_HAND}")
     if code in (403, 999):
-        return Verdict(LinkStatus.BLOCKED, "forbidden", f"{said}: access was refused; {_BY_HAND}")
+        return Verdict(LinkStatus.BLOCKED, ErrorKind.FORBIDDEN, f"{said}: access was refused; {_BY_HAND}")
     if code == 429:
         return Verdict(
-            LinkStatus.BLOCKED, "rate-limited", f"{said}: the site kept rate-limiting us; {_BY_HAND}", True
+            LinkStatus.BLOCKED,
+            ErrorKind.RATE_LIMITED,
+            f"{said}: the site kept rate-limiting us; {_BY_HAND}",
+            True,
         )
     if 300 <= code < 400:
-        return Verdict(LinkStatus.ERROR, "http-status", f"{said} without a usable Location header")
-    return Verdict(LinkStatus.ERROR, "http-status", said, transient=code in RETRY_STATUSES)
+        return Verdict(LinkStatus.ERROR, ErrorKind.HTTP_STATUS, f"{said} without a usable Location header")
+    return Verdict(LinkStatus.ERROR, ErrorKind.HTTP_STATUS, said, transient=code in RETRY_STATUSES)

@@ -33,7 +33,6 @@ class CrawlConfig:
     max_redirects: int = 10
     max_body_bytes: int = 512 * 1024
     max_decompressed_bytes: int = 2 * 1024 * 1024
-    slow_threshold: float = 5.0
     allow_private: bool = False
     user_agent: str = "checker/0.1 (+link checker)"
     private_host_allowlist: frozenset[str] = field(default_factory=frozenset)

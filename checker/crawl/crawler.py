@@ -1,6 +1,6 @@
 """Crawl a set of URLs: de-duplicate, schedule under limits, detect a dead network.
 
-Each distinct :func:`~checker.crawl.result.fetch_key` is fetched once, through
+Each distinct :func:`~checker.model.links.fetch_key` is fetched once, through
 one ``aiohttp.ClientSession`` per crawl (see :mod:`.fetch` for the per-URL
 logic and :mod:`.limits` for the concurrency and politeness limits).
 Non-http(s) URLs are SKIPPED without a request.  When any occurrence of a URL
@@ -29,6 +29,7 @@ import random
 import ssl
 import time
 from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
 from types import SimpleNamespace
 from urllib.parse import urlsplit
 
@@ -36,19 +37,17 @@ import aiohttp
 from aiohttp.abc import AbstractResolver
 from aiohttp.resolver import DefaultResolver
 
-from .classify import NETWORK_KINDS
+from checker.model.links import CrawlReport, ErrorKind, LinkResult, LinkStatus, fetch_key
+
 from .config import CrawlConfig
 from .fetch import Fetcher
 from .guard import GuardResolver
 from .limits import RequestGate
-from .result import CrawlReport, CrawlResult, LinkStatus, fetch_key
 
 __all__ = ["crawl", "crawl_sync", "plan"]
 
-OnResult = Callable[[CrawlResult], None]
+OnResult = Callable[[LinkResult], None]
 _ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
-_NEUTRAL_KINDS = frozenset({"invalid-url", "internal"})  # no request made: proves nothing
-_HARD_NETWORK_KINDS = frozenset({"dns-temporary", "no-route"})
 
 
 def plan(urls: Iterable[str]) -> dict[str, bool]:
@@ -61,8 +60,10 @@ def plan(urls: Iterable[str]) -> dict[str, bool]:
     return wanted
 
 
-def _simple(url: str, status: LinkStatus, kind: str | None, detail: str, attempts: int = 0) -> CrawlResult:
-    return CrawlResult(
+def _simple(
+    url: str, status: LinkStatus, kind: ErrorKind | None, detail: str, attempts: int = 0
+) -> LinkResult:
+    return LinkResult(
         url=url,
         status=status,
         status_code=None,
@@ -75,6 +76,7 @@ def _simple(url: str, status: LinkStatus, kind: str | None, detail: str, attempt
         attempts=attempts,
         content_type=None,
         anchors=None,
+        checked_at=datetime.now(UTC),
     )
 
 
@@ -87,21 +89,23 @@ class _Collector:
     """Stores results and applies the network-down rule (see module docstring)."""
 
     def __init__(self, on_result: OnResult | None) -> None:
-        self.results: dict[str, CrawlResult] = {}
+        self.results: dict[str, LinkResult] = {}
         self._on_result = on_result
-        self._held: list[CrawlResult] = []
+        self._held: list[LinkResult] = []
         self._network_up = False
 
-    def _emit(self, result: CrawlResult) -> None:
+    def _emit(self, result: LinkResult) -> None:
         self.results[result.url] = result
         if self._on_result is not None:
             self._on_result(result)
 
-    def add(self, result: CrawlResult) -> None:
+    def add(self, result: LinkResult) -> None:
         neutral = result.status is LinkStatus.SKIPPED or (
-            result.status_code is None and result.error_kind in _NEUTRAL_KINDS
+            result.status_code is None and result.error_kind is not None and result.error_kind.no_request
         )
-        network_level = result.status_code is None and result.error_kind in NETWORK_KINDS
+        network_level = (
+            result.status_code is None and result.error_kind is not None and result.error_kind.network_level
+        )
         if neutral or self._network_up:
             self._emit(result)
         elif network_level:
@@ -117,10 +121,14 @@ class _Collector:
         """Emit what is still held; return whether the network was down."""
         held, self._held = self._held, []
         hosts = {urlsplit(r.url).hostname for r in held}
-        down = bool(held) and (len(hosts) > 1 or any(r.error_kind in _HARD_NETWORK_KINDS for r in held))
+        down = bool(held) and (
+            len(hosts) > 1 or any(r.error_kind is not None and r.error_kind.network_hard for r in held)
+        )
         for r in held:
             why = f"not checked: the network was unavailable; {r.detail}"
-            self._emit(_simple(r.url, LinkStatus.UNCHECKED, "network-down", why, r.attempts) if down else r)
+            self._emit(
+                _simple(r.url, LinkStatus.UNCHECKED, ErrorKind.NETWORK_DOWN, why, r.attempts) if down else r
+            )
         return down
 
 
@@ -215,7 +223,7 @@ async def _run(
                     result = await fetcher.check(url, want_anchors)
                 except Exception as exc:  # a bug must not lose the other results
                     why = f"the check failed unexpectedly ({type(exc).__name__}: {exc})"
-                    result = _simple(url, LinkStatus.ERROR, "internal", why)
+                    result = _simple(url, LinkStatus.ERROR, ErrorKind.INTERNAL, why)
                 collector.add(result)
 
             async with asyncio.TaskGroup() as group:

@@ -33,12 +33,13 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 import aiohttp
 
+from checker.model.links import ErrorKind, Hop, LinkResult, LinkStatus, fetch_key
+
 from .body import read_capped
 from .classify import RETRY_STATUSES, Verdict, classify_exception, classify_status, reason
 from .config import CrawlConfig
 from .guard import forbidden_literal
 from .limits import RequestGate
-from .result import CrawlResult, Hop, LinkStatus, fetch_key
 from .soft404 import PageInfo, analyse_html, redirect_soft404
 
 __all__ = ["Fetcher", "parse_retry_after"]
@@ -48,7 +49,6 @@ _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 _CHALLENGE_STATUSES = frozenset({403, 429, 503})
 _PREFIX_BYTES = 128 * 1024  # enough for <title> and <h1> when anchors are not needed
 _CHALLENGE_BYTES = 32 * 1024
-_MEMO_KINDS = frozenset({"dns", "private-address"})  # host-level, definitive failures
 
 
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
@@ -120,7 +120,7 @@ class Fetcher:
         )
         self._host_verdicts: dict[str, Verdict] = {}
 
-    async def check(self, url: str, want_anchors: bool) -> CrawlResult:
+    async def check(self, url: str, want_anchors: bool) -> LinkResult:
         """Check ``url`` (already a :func:`fetch_key`) and follow its redirects."""
         state = _State()
         current = url
@@ -139,13 +139,19 @@ class Fetcher:
             state.hops.append(Hop(current, outcome.status, target))
             if urlsplit(target).scheme not in ("http", "https"):
                 why = f"the page redirects to {target}, which is not a web address"
-                return self._result(url, current, state, Verdict(LinkStatus.ERROR, "redirect-scheme", why))
+                return self._result(
+                    url, current, state, Verdict(LinkStatus.ERROR, ErrorKind.REDIRECT_SCHEME, why)
+                )
             if visits[target] >= (2 if outcome.set_cookie else 1):
                 why = f"the page redirects in a loop (back to {target})"
-                return self._result(url, current, state, Verdict(LinkStatus.ERROR, "redirect-loop", why))
+                return self._result(
+                    url, current, state, Verdict(LinkStatus.ERROR, ErrorKind.REDIRECT_LOOP, why)
+                )
             if len(state.hops) > self._config.max_redirects:
                 why = f"the page redirects more than {self._config.max_redirects} times"
-                return self._result(url, current, state, Verdict(LinkStatus.ERROR, "too-many-redirects", why))
+                return self._result(
+                    url, current, state, Verdict(LinkStatus.ERROR, ErrorKind.TOO_MANY_REDIRECTS, why)
+                )
             visits[target] += 1
             current = target
         raise AssertionError("unreachable: the redirect limit ends the loop")
@@ -155,12 +161,12 @@ class Fetcher:
         config = self._config
         host = _host(url)
         if not host:
-            return Verdict(LinkStatus.ERROR, "invalid-url", f"{url} is not a valid web address")
+            return Verdict(LinkStatus.ERROR, ErrorKind.INVALID_URL, f"{url} is not a valid web address")
         literal = forbidden_literal(host, config)
         if literal is not None:
             why = f"{literal} is a non-public address, which is not checked"
-            return Verdict(LinkStatus.PRIVATE, "private-address", why)
-        outcome: _Answer | Verdict = Verdict(LinkStatus.ERROR, "internal", "no request was made")
+            return Verdict(LinkStatus.PRIVATE, ErrorKind.PRIVATE_ADDRESS, why)
+        outcome: _Answer | Verdict = Verdict(LinkStatus.ERROR, ErrorKind.INTERNAL, "no request was made")
         for attempt in range(config.retries + 1):
             if host in self._host_verdicts:
                 return self._host_verdicts[host]
@@ -182,7 +188,7 @@ class Fetcher:
                 except Exception as exc:  # every failure is classified in one place
                     outcome = classify_exception(exc, host, config)
             if isinstance(outcome, Verdict):
-                if outcome.error_kind in _MEMO_KINDS:
+                if outcome.error_kind is not None and outcome.error_kind.host_level:
                     self._host_verdicts[host] = outcome
                 retry_after = None
                 transient = outcome.transient
@@ -249,7 +255,7 @@ class Fetcher:
         page = await asyncio.to_thread(analyse_html, body.data, charset)
         return dataclasses.replace(answer, page=page, challenge=answer.challenge or page.challenge)
 
-    def _final(self, url: str, final_url: str, state: _State, answer: _Answer) -> CrawlResult:
+    def _final(self, url: str, final_url: str, state: _State, answer: _Answer) -> LinkResult:
         verdict = classify_status(answer.status, answer.phrase, challenge=answer.challenge)
         page = answer.page
         said = f"the server answered {reason(answer.status, answer.phrase)}"
@@ -258,7 +264,7 @@ class Fetcher:
             soft = redirect_soft404(url, final_url) if state.hops else None
             if page is not None and page.not_found is not None:
                 why = f"{said}{via} but the page says “{page.not_found}”"
-                verdict = Verdict(LinkStatus.SOFT_404, "not-found-page", why)
+                verdict = Verdict(LinkStatus.SOFT_404, ErrorKind.NOT_FOUND_PAGE, why)
             elif soft is not None:
                 verdict = Verdict(LinkStatus.SOFT_404, soft[0], soft[1])
             else:
@@ -280,10 +286,10 @@ class Fetcher:
         *,
         answer: _Answer | None = None,
         anchors: frozenset[str] | None = None,
-    ) -> CrawlResult:
+    ) -> LinkResult:
         hops = tuple(state.hops)
         code = answer.status if answer is not None else (hops[-1].status_code if hops else None)
-        return CrawlResult(
+        return LinkResult(
             url=url,
             status=verdict.status,
             status_code=code,
@@ -297,4 +303,5 @@ class Fetcher:
             content_type=answer.content_type if answer is not None else None,
             anchors=anchors,
             truncated=answer.truncated if answer is not None and anchors is not None else False,
+            checked_at=datetime.now(UTC),
         )

@@ -19,6 +19,8 @@ from urllib.parse import parse_qsl, urlsplit
 
 from bs4 import BeautifulSoup
 
+from checker.model.links import ErrorKind
+
 __all__ = ["PageInfo", "analyse_html", "decode_html", "redirect_soft404"]
 
 _APOS = "['’]"
@@ -128,7 +130,7 @@ def _is_search(path: str, query: str) -> bool:
     return any(key.lower() in _SEARCH_PARAMS for key, _ in parse_qsl(query, keep_blank_values=True))
 
 
-def redirect_soft404(original_url: str, final_url: str) -> tuple[str, str] | None:
+def redirect_soft404(original_url: str, final_url: str) -> tuple[ErrorKind, str] | None:
     """If redirecting ``original_url`` to ``final_url`` hides a missing page, say why.
 
     A deep link (not itself a home or search page) that ends on a home page
@@ -141,7 +143,10 @@ def redirect_soft404(original_url: str, final_url: str) -> tuple[str, str] | Non
     if _is_home(orig.path) and not orig.query:
         return None
     if _is_home(final.path) and not final.query:
-        return "redirect-home", f"redirected to the site's home page {final_url} instead of the document"
+        return (
+            ErrorKind.REDIRECT_HOME,
+            f"redirected to the site's home page {final_url} instead of the document",
+        )
     if _is_search(final.path, final.query) and not _is_search(orig.path, orig.query):
-        return "redirect-search", f"redirected to a search page {final_url} instead of the document"
+        return ErrorKind.REDIRECT_SEARCH, f"redirected to a search page {final_url} instead of the document"
     return None

@@ -1,16 +1,17 @@
-"""Output formats: one module each, chosen by name."""
+"""Output formats: one module each, one registry of names (``FORMATS``).
+
+A formatter is given the whole ``Report`` (findings, rule metadata, per-URL link
+results, run facts) and ``OutputOptions``; it writes to a text stream and never
+decides the exit code. ``write_rules`` lists rules (``checker rules``) in a format.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TextIO
-
 from checker.output import json_format, text
-from checker.report import Report
+from checker.output.base import Formatter, OutputOptions
 
-Formatter = Callable[[Report, TextIO, bool], None]  # report, stream, colour
+__all__ = ["FORMATS", "Formatter", "OutputOptions"]
 
-FORMATTERS: dict[str, Formatter] = {
-    "text": text.write,
-    "json": json_format.write,
+FORMATS: dict[str, Formatter] = {
+    formatter.name: formatter for formatter in (text.FORMATTER, json_format.FORMATTER)
 }

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TextIO
 
-from checker.finding import Severity
-from checker.report import Report
+from checker.model.finding import Severity
+from checker.model.report import Report, RuleInfo
+from checker.output.base import OutputOptions
 
 _COLOURS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
 _BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
@@ -22,6 +25,8 @@ def summary(report: Report) -> str:
     line = f"{found} in {_plural(len(report.files), 'page')}"
     if report.errors:
         line += f"; {_plural(len(report.errors), 'file')} could not be checked"
+    for reason, count in sorted(report.hidden.items()):
+        line += f"; {_plural(count, 'finding')} {reason} not shown"
     if report.links is not None:
         links = report.links
         if links.network_down:
@@ -32,9 +37,9 @@ def summary(report: Report) -> str:
     return line
 
 
-def write(report: Report, stream: TextIO, colour: bool) -> None:
+def write(report: Report, stream: TextIO, options: OutputOptions) -> None:
     def paint(code: str, text: str) -> str:
-        return f"{code}{text}{_RESET}" if colour else text
+        return f"{code}{text}{_RESET}" if options.colour else text
 
     for finding in report.findings:
         level = paint(_COLOURS[finding.severity], finding.severity.label)
@@ -45,3 +50,25 @@ def write(report: Report, stream: TextIO, colour: bool) -> None:
     for note in report.notes:
         stream.write(f"note: {note}\n")
     stream.write(summary(report) + "\n")
+
+
+def write_rules(rules: Sequence[RuleInfo], stream: TextIO, options: OutputOptions) -> None:
+    width = max((len(rule.id) for rule in rules), default=0) + 2
+    for rule in rules:
+        level = rule.level.label if rule.level is not None else "off"
+        stream.write(f"{rule.id:<{width}}{level:<9}{rule.description}\n")
+
+
+@dataclass(frozen=True)
+class _Text:
+    name: str = "text"
+    description: str = "for people: path:line:col: level: message [rule], a fix, a summary"
+
+    def write(self, report: Report, stream: TextIO, options: OutputOptions) -> None:
+        write(report, stream, options)
+
+    def write_rules(self, rules: Sequence[RuleInfo], stream: TextIO, options: OutputOptions) -> None:
+        write_rules(rules, stream, options)
+
+
+FORMATTER = _Text()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterator, Sequence
 
-from checker.model import DepartmentBlock, Link, Page, PageKind, Problem, Span, Statement
+from checker.model import DepartmentBlock, Fault, Link, Page, PageKind, Problem, Span, Statement
 from checker.parse.lines import COMMENT_CLOSE, COMMENT_OPEN, Kind, Line, classify
 from checker.parse.links import extract_links
 from checker.parse.source import Source, read_source
@@ -37,7 +37,12 @@ def _action(lines: Sequence[Line], problems: list[Problem]) -> tuple[int | None,
         first = next((line for line in lines if line.kind is not Kind.BLANK), None)
         span = Span.line(first.number, first.text) if first else Span.of(1, 1, 1, 1)
         problems.append(
-            Problem("no #Action NN: heading on a department-response page", span, "add #Action NN: title")
+            Problem(
+                Fault.ACTION_HEADING,
+                "no #Action NN: heading on a department-response page",
+                span,
+                "add #Action NN: title",
+            )
         )
         return None, None, None
     action = actions[0]
@@ -45,6 +50,7 @@ def _action(lines: Sequence[Line], problems: list[Problem]) -> tuple[int | None,
     for extra in actions[1:]:
         problems.append(
             Problem(
+                Fault.DUPLICATE,
                 f"a second action heading (the first is at line {action.number})",
                 Span.line(extra.number, extra.text),
             )
@@ -52,6 +58,7 @@ def _action(lines: Sequence[Line], problems: list[Problem]) -> tuple[int | None,
     if len(action.number_text) != 2:
         problems.append(
             Problem(
+                Fault.ACTION_HEADING,
                 f"action number {action.number_text!r} should be two digits",
                 span,
                 f"write #Action {int(action.number_text):02d}:",
@@ -59,7 +66,12 @@ def _action(lines: Sequence[Line], problems: list[Problem]) -> tuple[int | None,
         )
     if not action.value:
         problems.append(
-            Problem("the action heading has no title", span, "add the action's title after the colon")
+            Problem(
+                Fault.ACTION_HEADING,
+                "the action heading has no title",
+                span,
+                "add the action's title after the colon",
+            )
         )
     return int(action.number_text), action.value or None, span
 
@@ -104,6 +116,7 @@ def parse_source(source: Source) -> Page:
         first = classified[0]
         problems.append(
             Problem(
+                Fault.MARKER,
                 "department blocks on a page without the {{DEPARTMENTRESPONSE}} marker",
                 Span.line(first.number, first.text),
                 "add {{DEPARTMENTRESPONSE}} as the first line",

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from checker.model import DepartmentBlock, Heading, Problem, Span, Statement
+from checker.model import DepartmentBlock, Fault, Heading, Problem, Span, Statement
 from checker.parse.lines import Line
 from checker.text import collapse_breaks
 
@@ -56,8 +56,8 @@ class StructureScanner:
         self.current: _Department | None = None
         self.previous: Line | None = None
 
-    def problem(self, line: Line, message: str, fix: str | None = None) -> None:
-        self.problems.append(Problem(message, _token_span(line), fix))
+    def problem(self, fault: Fault, line: Line, message: str, fix: str | None = None) -> None:
+        self.problems.append(Problem(fault, message, _token_span(line), fix))
 
     # -- the walk -------------------------------------------------------------------
 
@@ -79,6 +79,7 @@ class StructureScanner:
         if "department" in line.classes:
             if self.current is not None:
                 self.problem(
+                    Fault.NESTED,
                     line,
                     f"a department block opens inside another one, {self._open_of(DEPARTMENT).describe()}",
                     "close the earlier block with {/div} before this line",
@@ -94,17 +95,24 @@ class StructureScanner:
     def _open_statement(self, line: Line) -> None:
         if self.current is None:
             self.problem(
-                line, "a statement outside any department block", "put it inside a {div .department} block"
+                Fault.OUTSIDE_BLOCK,
+                line,
+                "a statement outside any department block",
+                "put it inside a {div .department} block",
             )
             self.stack.append(_Open(line, OTHER))
             return
         if self._in_statement():
             self.problem(
-                line, "a statement opens inside another statement", "close the first one with {/div}"
+                Fault.NESTED,
+                line,
+                "a statement opens inside another statement",
+                "close the first one with {/div}",
             )
             self._pop_to(STATEMENT, line, report=False)
         elif self.current.statement is not None:
             self.problem(
+                Fault.DUPLICATE,
                 line,
                 f"a second statement in the department block that opens at line {self.current.opener.number}",
                 "merge the two statements into one",
@@ -113,19 +121,25 @@ class StructureScanner:
             return
         if self.current.heading is None:
             self.problem(
-                line, "the statement comes before the department's ## heading", "put the heading first"
+                Fault.ORDER,
+                line,
+                "the statement comes before the department's ## heading",
+                "put the heading first",
             )
         self.stack.append(_Open(line, STATEMENT))
         self.current.statement = _Statement(line)
 
     def _on_close(self, line: Line) -> None:
         if not self.stack:
-            self.problem(line, f"stray {line.written}: no block is open here", "remove this line")
+            self.problem(
+                Fault.STRAY_CLOSE, line, f"stray {line.written}: no block is open here", "remove this line"
+            )
             return
         if self.stack[-1].line.tag != line.tag:
             matching = [item for item in self.stack if item.line.tag == line.tag]
             if not matching:
                 self.problem(
+                    Fault.STRAY_CLOSE,
                     line,
                     f"{line.written} does not match the open {self.stack[-1].describe()}",
                     f"close it with {{/{self.stack[-1].line.tag}}}",
@@ -143,12 +157,21 @@ class StructureScanner:
         current = self.current
         if current is None:
             self.problem(
-                line, "a department heading outside any department block", "put it in a {div .department}"
+                Fault.OUTSIDE_BLOCK,
+                line,
+                "a department heading outside any department block",
+                "put it in a {div .department}",
             )
         elif self._in_statement():
-            self.problem(line, "a ## heading inside a statement", "close the statement before the heading")
+            self.problem(
+                Fault.NESTED,
+                line,
+                "a ## heading inside a statement",
+                "close the statement before the heading",
+            )
         elif current.heading is not None:
             self.problem(
+                Fault.DUPLICATE,
                 line,
                 f"a second heading in the department block headed at line {current.heading_line}",
                 "each department needs its own {div .department} block",
@@ -173,6 +196,7 @@ class StructureScanner:
             f"directly below the heading (line {current.heading_line})" if heading else "below a ## heading"
         )
         self.problem(
+            Fault.DETACHED_ATTRIBUTES,
             line,
             f"attribute list {line.text.strip()} is not {where}, so it does not apply to the heading",
             "move it to the line right below the heading, with no blank line between",
@@ -186,6 +210,7 @@ class StructureScanner:
             statement.lines.append(line)
         elif self.current is not None and not self._inside_other():
             self.problem(
+                Fault.STRAY_TEXT,
                 line,
                 "text in a department block outside its statement",
                 "move it inside the {div .statement} block",
@@ -209,7 +234,12 @@ class StructureScanner:
                 return
 
     def _report_unclosed(self, item: _Open, at: Line) -> None:
-        self.problem(item.line, f"{item.line.written} is not closed before line {at.number}", "add {/div}")
+        self.problem(
+            Fault.UNCLOSED,
+            item.line,
+            f"{item.line.written} is not closed before line {at.number}",
+            "add {/div}",
+        )
 
     def _finish(self, item: _Open, end: Line) -> None:
         if item.role == STATEMENT and self.current and self.current.statement:
@@ -222,10 +252,18 @@ class StructureScanner:
         opener = block.opener
         if block.heading is None:
             self.problem(
-                opener, "a department block with no ## heading", "add ##Department name below this line"
+                Fault.INCOMPLETE,
+                opener,
+                "a department block with no ## heading",
+                "add ##Department name below this line",
             )
         if block.statement is None:
-            self.problem(opener, "a department block with no {div .statement}", "add the statement block")
+            self.problem(
+                Fault.INCOMPLETE,
+                opener,
+                "a department block with no {div .statement}",
+                "add the statement block",
+            )
         statement = _build_statement(block.statement, end) if block.statement else None
         span = Span.of(opener.number, opener.column, end.number, len(end.text.rstrip()) + 1)
         self.blocks.append(DepartmentBlock(span, block.heading, statement, block.detached_ial))
@@ -236,7 +274,12 @@ class StructureScanner:
         last = self.lines[-1]
         while self.stack:
             item = self.stack.pop()
-            self.problem(item.line, f"{item.line.written} is never closed", "add {/div} where the block ends")
+            self.problem(
+                Fault.UNCLOSED,
+                item.line,
+                f"{item.line.written} is never closed",
+                "add {/div} where the block ends",
+            )
             self._finish(item, last)
 
 

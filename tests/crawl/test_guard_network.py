@@ -7,8 +7,9 @@ import socket
 
 import pytest
 
-from checker.crawl import CrawlConfig, CrawlResult, LinkStatus, crawl
+from checker.crawl import CrawlConfig, crawl
 from checker.crawl.guard import forbidden_literal, is_forbidden_address
+from checker.model.links import LinkResult, LinkStatus
 
 from .sites import REFUSED_HOST, UNKNOWN_HOST, SiteServer
 
@@ -68,7 +69,7 @@ def test_forbidden_addresses() -> None:
 
 
 async def test_network_down_when_every_lookup_fails(site: SiteServer, config: CrawlConfig) -> None:
-    seen: list[CrawlResult] = []
+    seen: list[LinkResult] = []
     urls = [MOVED, "https://www.gov.uk/government/publications/digital-in-defence", "mailto:x@y.gov.uk"]
     report = await crawl(
         urls, config, resolver=site.make_resolver(fail_all=socket.EAI_AGAIN), on_result=seen.append

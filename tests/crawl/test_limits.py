@@ -5,7 +5,8 @@ from __future__ import annotations
 import dataclasses
 import itertools
 
-from checker.crawl import CrawlConfig, LinkStatus, crawl
+from checker.crawl import CrawlConfig, crawl
+from checker.model.links import LinkStatus
 
 from .sites import SiteServer, html, slow
 

@@ -7,7 +7,8 @@ import time
 
 import pytest
 
-from checker.crawl import CrawlConfig, CrawlReport, CrawlResult, LinkStatus, crawl, crawl_sync, fetch_key
+from checker.crawl import CrawlConfig, crawl, crawl_sync
+from checker.model.links import CrawlReport, LinkResult, LinkStatus, fetch_key
 
 from .sites import REFUSED_HOST, UNKNOWN_HOST, SiteServer
 
@@ -22,7 +23,7 @@ async def run(site: SiteServer, config: CrawlConfig, *urls: str) -> CrawlReport:
     return await crawl(urls, config, resolver=site.resolver, ssl_context=site.client_ssl)
 
 
-async def one(site: SiteServer, config: CrawlConfig, url: str) -> CrawlResult:
+async def one(site: SiteServer, config: CrawlConfig, url: str) -> LinkResult:
     report = await run(site, config, url)
     assert not report.network_down
     return report.results[fetch_key(url)]

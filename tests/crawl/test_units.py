@@ -10,10 +10,11 @@ from email.utils import format_datetime
 
 import pytest
 
-from checker.crawl import CrawlConfig, CrawlResult, LinkStatus, fetch_key
+from checker.crawl import CrawlConfig
 from checker.crawl.body import read_capped
 from checker.crawl.fetch import parse_retry_after
 from checker.crawl.soft404 import analyse_html, redirect_soft404
+from checker.model.links import LinkResult, LinkStatus, fetch_key
 
 from .sites import compress, gzip_bomb
 
@@ -34,8 +35,8 @@ def test_fetch_key(url: str, key: str) -> None:
     assert fetch_key(url) == key
 
 
-def _result(anchors: frozenset[str] | None, truncated: bool = False) -> CrawlResult:
-    return CrawlResult("http://x/", LinkStatus.OK, 200, "http://x/", (), False, None, "", 0.0, 1,
+def _result(anchors: frozenset[str] | None, truncated: bool = False) -> LinkResult:
+    return LinkResult("http://x/", LinkStatus.OK, 200, "http://x/", (), False, None, "", 0.0, 1,
                        "text/html", anchors, truncated)  # fmt: skip
 
 

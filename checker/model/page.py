@@ -95,10 +95,27 @@ class DepartmentBlock:
         return self.heading.name if self.heading else None
 
 
+class Fault(enum.StrEnum):
+    """What kind of malformed structure a ``Problem`` is; each is reported by its own ``structure-*`` rule."""
+
+    UNCLOSED = "unclosed"  # a {div} not closed where it should be, or never
+    STRAY_CLOSE = "stray-close"  # a {/div} with nothing open, or not matching what is open
+    NESTED = "nested"  # a block opened inside one it may not be in
+    OUTSIDE_BLOCK = "outside-block"  # a heading or statement outside any department block
+    DUPLICATE = "duplicate"  # a second heading or statement in one block, a second action heading
+    INCOMPLETE = "incomplete"  # a department block with no heading or no statement
+    ORDER = "order"  # the statement before the heading
+    DETACHED_ATTRIBUTES = "detached-attributes"  # an attribute list not directly under its heading
+    STRAY_TEXT = "stray-text"  # text in a department block outside its statement
+    ACTION_HEADING = "action-heading"  # the #Action NN: heading missing or malformed
+    MARKER = "marker"  # department blocks without the {{DEPARTMENTRESPONSE}} marker
+
+
 @dataclass(frozen=True)
 class Problem:
-    """Malformed structure the parser found. The ``structure`` rule reports these."""
+    """Malformed structure the parser found. The ``structure`` kind reports these, by ``fault``."""
 
+    fault: Fault
     message: str
     span: Span
     fix: str | None = None

@@ -1,8 +1,9 @@
-"""Result types of the link crawler, and the URL key used for de-duplication.
+"""What a link check found: shared by the crawler, the checks, the store and the formatters.
 
-Everything here is immutable: a :class:`CrawlResult` describes one checked URL,
+Everything here is immutable: a :class:`LinkResult` describes one checked URL,
 a :class:`CrawlReport` a whole crawl.  :func:`fetch_key` is the single definition
-of "the same URL" shared by the crawler and by the link rules.
+of "the same URL" shared by the crawler and by the link rules.  Nothing here
+touches the network.
 """
 
 from __future__ import annotations
@@ -10,9 +11,10 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from urllib.parse import unquote, urlsplit, urlunsplit
 
-__all__ = ["CrawlReport", "CrawlResult", "Hop", "LinkStatus", "fetch_key"]
+__all__ = ["CrawlReport", "ErrorKind", "Hop", "LinkResult", "LinkStatus", "fetch_key"]
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -30,6 +32,69 @@ class LinkStatus(enum.Enum):
     SKIPPED = "skipped"  # not http(s): not fetched
     UNCHECKED = "unchecked"  # not checked because the network is down
 
+    @property
+    def failing(self) -> bool:
+        """A verdict against the link (not OK, and not "we did not look")."""
+        return self not in (LinkStatus.OK, LinkStatus.SKIPPED, LinkStatus.UNCHECKED)
+
+
+class ErrorKind(enum.StrEnum):
+    """Why a check did not end in a plain 2xx: the machine-readable cause behind a status."""
+
+    # name resolution and connecting
+    DNS = "dns"  # the name has no DNS record (NXDOMAIN)
+    DNS_TEMPORARY = "dns-temporary"  # the resolver failed for now (SERVFAIL, no answer)
+    CONNECT = "connect"  # refused, or could not connect
+    NO_ROUTE = "no-route"  # no route to the host or network
+    PRIVATE_ADDRESS = "private-address"  # resolves to a private/loopback/reserved address
+    NETWORK_DOWN = "network-down"  # not checked: nothing could be reached at all
+    # the connection
+    TLS = "tls"
+    TIMEOUT = "timeout"
+    RESET = "reset"
+    DISCONNECTED = "disconnected"
+    PAYLOAD = "payload"  # the answer was cut off
+    BAD_RESPONSE = "bad-response"  # malformed HTTP
+    # the answer
+    HTTP_STATUS = "http-status"
+    BOT_CHALLENGE = "bot-challenge"
+    LOGIN = "login"
+    FORBIDDEN = "forbidden"
+    RATE_LIMITED = "rate-limited"
+    NOT_FOUND_PAGE = "not-found-page"  # 200 with a "page not found" page
+    # redirects
+    REDIRECT_HOME = "redirect-home"
+    REDIRECT_SEARCH = "redirect-search"
+    REDIRECT_LOOP = "redirect-loop"
+    REDIRECT_SCHEME = "redirect-scheme"
+    TOO_MANY_REDIRECTS = "too-many-redirects"
+    # no request was made
+    INVALID_URL = "invalid-url"
+    INTERNAL = "internal"
+
+    @property
+    def network_level(self) -> bool:
+        """Could not reach the host at all: on its own, no proof that the link is bad."""
+        return self in _NETWORK_LEVEL
+
+    @property
+    def network_hard(self) -> bool:
+        """A failure that only a broken network (not one bad host) gives."""
+        return self in (ErrorKind.DNS_TEMPORARY, ErrorKind.NO_ROUTE)
+
+    @property
+    def no_request(self) -> bool:
+        """No request was made, so the result says nothing about the network."""
+        return self in (ErrorKind.INVALID_URL, ErrorKind.INTERNAL)
+
+    @property
+    def host_level(self) -> bool:
+        """Definitive for every URL on the same host (remembered per host during a crawl)."""
+        return self in (ErrorKind.DNS, ErrorKind.PRIVATE_ADDRESS)
+
+
+_NETWORK_LEVEL = frozenset({ErrorKind.DNS, ErrorKind.DNS_TEMPORARY, ErrorKind.CONNECT, ErrorKind.NO_ROUTE})
+
 
 @dataclass(frozen=True)
 class Hop:
@@ -41,7 +106,7 @@ class Hop:
 
 
 @dataclass(frozen=True)
-class CrawlResult:
+class LinkResult:
     """The outcome of checking one distinct URL (see :func:`fetch_key`)."""
 
     url: str
@@ -50,7 +115,7 @@ class CrawlResult:
     final_url: str
     redirects: tuple[Hop, ...]
     permanent_redirect: bool
-    error_kind: str | None
+    error_kind: ErrorKind | None
     detail: str
     elapsed: float
     attempts: int
@@ -58,6 +123,8 @@ class CrawlResult:
     anchors: frozenset[str] | None
     #: True when the body was cut off at a size cap, so ``anchors`` may be incomplete.
     truncated: bool = False
+    #: when the check finished (UTC); None for results made without a check
+    checked_at: datetime | None = None
 
     def has_anchor(self, fragment: str) -> bool | None:
         """Whether the final page has an element for ``#fragment``.
@@ -80,7 +147,7 @@ class CrawlResult:
 class CrawlReport:
     """All results of one crawl, keyed by :func:`fetch_key`."""
 
-    results: Mapping[str, CrawlResult]
+    results: Mapping[str, LinkResult]
     network_down: bool
     requests: int
     elapsed: float

@@ -1,0 +1,132 @@
+"""What a check kind is given and gives back: the rule it runs for, its scope, the context it reads.
+
+A check kind declares its *scope* and the engine does the walking:
+
+- ``Scope.PAGE``: ``check(rule, page, context)``, once per page;
+- ``Scope.BLOCK``: ``check(rule, page, block, context)``, once per department block;
+- ``Scope.LINK``: ``check(rule, site, context)``, once per link (``LinkSite``: the page, the
+  department whose statement holds it, the link, and what the crawler found for it);
+- ``Scope.PUBLICATION``: ``check(rule, context)``, once per run, seeing every page.
+
+Each returns an iterable of ``Finding``s, made with ``Rule.finding``.
+"""
+
+from __future__ import annotations
+
+import enum
+import string
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from checker.model.finding import FieldValue, Finding, Severity
+from checker.model.links import LinkResult
+from checker.model.page import DepartmentBlock, Link, Page, Span, Statement
+from checker.model.registry import Registry
+
+OptionsT = TypeVar("OptionsT")
+
+COMMON_FIELDS = frozenset({"department", "url"})
+
+
+class Scope(enum.Enum):
+    PAGE = "page"
+    BLOCK = "block"
+    LINK = "link"
+    PUBLICATION = "publication"
+
+
+def template_fields(template: str) -> set[str]:
+    """The ``{name}`` fields a message template uses."""
+    return {name.split(".")[0].split("[")[0] for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+@dataclass(frozen=True)
+class Rule(Generic[OptionsT]):
+    """One rule, as a rule file defines it: a check kind with a message, level and options."""
+
+    id: str
+    kind: str
+    level: Severity
+    message: str
+    description: str
+    fix: str | None
+    options: OptionsT
+    source: str  # the rule file
+
+    def finding(
+        self,
+        page: Page,
+        span: Span,
+        *,
+        department: str | None = None,
+        url: str | None = None,
+        subject: str | None = None,
+        link: LinkResult | None = None,
+        **fields: FieldValue,
+    ) -> Finding:
+        """A finding of this rule: the message and fix templates filled with ``fields``, which it keeps.
+
+        ``subject`` is what the finding is about, for its fingerprint; by default the URL,
+        or else the engine takes the source text under ``span``.
+        """
+        values: dict[str, FieldValue] = {"department": department or "", "url": url or "", **fields}
+        formatting = {key: "" if value is None else value for key, value in values.items()}
+        fix = self.fix.format_map(formatting).strip() if self.fix else ""
+        return Finding(
+            rule=self.id,
+            severity=self.level,
+            path=page.path,
+            span=span,
+            message=self.message.format_map(formatting),
+            fix=fix or None,
+            department=department,
+            url=url,
+            subject=subject if subject is not None else (url or ""),
+            fields=dict(fields),
+            link=link,
+        )
+
+
+@dataclass(frozen=True)
+class LinkSite:
+    """One link where it stands: its page, the department whose statement holds it, what was found."""
+
+    page: Page
+    department: str | None
+    link: Link
+    target: str | None  # the web address it leads to (site-relative links need a base URL), or None
+    result: LinkResult | None  # None when links were not checked, or the link is not a web link
+
+
+@dataclass(frozen=True)
+class Context:
+    """Everything a check may read: all pages of the run, the registry, link results."""
+
+    pages: Sequence[Page]
+    registry: Registry
+    is_placeholder: Callable[[Statement], bool]
+    link_results: Mapping[str, LinkResult] | None = None  # by fetch key; None when links were not checked
+    base_url: str | None = None  # what site-relative links are resolved against
+
+
+PageCheck = Callable[[Rule[Any], Page, Context], Iterable[Finding]]
+BlockCheck = Callable[[Rule[Any], Page, DepartmentBlock, Context], Iterable[Finding]]
+LinkCheck = Callable[[Rule[Any], LinkSite, Context], Iterable[Finding]]
+PublicationCheck = Callable[[Rule[Any], Context], Iterable[Finding]]
+
+
+@dataclass(frozen=True)
+class CheckKind:
+    """A check kind: code that rule files extend with data.
+
+    ``reads_link_results``: the kind needs the crawler's results, so the engine checks
+    links only when a selected rule's kind says so.
+    """
+
+    name: str
+    options: type
+    fields: frozenset[str]  # what message and fix templates may use, beside COMMON_FIELDS
+    scope: Scope
+    check: Callable[..., Iterable[Finding]]
+    reads_link_results: bool = False

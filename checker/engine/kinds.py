@@ -1,0 +1,56 @@
+"""The check kinds rule files can name: an explicit registry, name -> ``CheckKind``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from checker.checks import (
+    crest,
+    departments,
+    link_malformed,
+    link_scheme,
+    link_status,
+    link_target,
+    read_more,
+    statement_empty,
+    statement_pattern,
+    structure,
+)
+from checker.engine.api import CheckKind, Rule
+from checker.model import Statement
+
+KINDS: Mapping[str, CheckKind] = {
+    check.name: check
+    for check in (
+        structure.CHECK,
+        statement_pattern.CHECK,
+        statement_empty.CHECK,
+        read_more.CHECK,
+        link_target.CHECK,
+        link_malformed.CHECK,
+        link_scheme.CHECK,
+        *crest.CHECKS,
+        *departments.CHECKS,
+        *link_status.CHECKS,
+    )
+}
+
+
+def placeholder_test(rules: Iterable[Rule[Any]]) -> Callable[[Statement], bool]:
+    """A statement is a placeholder when a loaded ``placeholder: true`` rule matches it, enabled or not."""
+    options = [
+        rule.options
+        for rule in rules
+        if isinstance(rule.options, statement_pattern.Options) and rule.options.placeholder
+    ]
+
+    def is_placeholder(statement: Statement) -> bool:
+        return any(statement_pattern.first_match(option, statement) for option in options)
+
+    return is_placeholder
+
+
+def reads_link_results(rules: Iterable[Rule[Any]]) -> bool:
+    """Whether any of ``rules`` needs the crawler's results (if none does, no link is fetched)."""
+    return any(KINDS[rule.kind].reads_link_results for rule in rules)

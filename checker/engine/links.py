@@ -1,0 +1,106 @@
+"""Stage *links*: which URLs the pages link to, and what checking them found.
+
+The crawler is called only when a selected rule reads link results; the stage turns
+its report into per-URL results, a summary and plain-English notes, and tells a
+``LinkProgress`` (the CLI's progress line) what happens, without drawing anything.
+"""
+
+from __future__ import annotations
+
+import ssl
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from aiohttp.abc import AbstractResolver
+
+from checker.crawl import CrawlConfig, crawl_sync
+from checker.crawl import plan as crawl_plan
+from checker.model import Page
+from checker.model.links import LinkResult, LinkStatus
+from checker.model.report import LinkSummary
+from checker.urls import UrlPolicy, url_problem, web_target
+
+
+class LinkProgress(Protocol):
+    """Told what the link stage does, as it does it (the CLI draws a progress line from it)."""
+
+    def planned(self, total: int) -> None: ...
+
+    def checked(self, result: LinkResult) -> None: ...
+
+    def done(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class LinkOptions:
+    """How to check links: the crawler's settings, and what tests inject (a resolver, TLS trust)."""
+
+    config: CrawlConfig = field(default_factory=CrawlConfig)
+    base_url: str | None = None  # site-relative links are checked against this
+    resolver: AbstractResolver | None = None
+    ssl_context: ssl.SSLContext | None = None
+
+
+@dataclass(frozen=True)
+class LinkStage:
+    results: Mapping[str, LinkResult]  # by fetch key
+    summary: LinkSummary
+    notes: tuple[str, ...]
+
+
+def crawlable(pages: Sequence[Page], base_url: str | None = None) -> list[str]:
+    """Every web URL the pages link to that can be fetched (duplicates kept; the crawler dedups)."""
+    urls = []
+    policy = UrlPolicy()
+    for page in pages:
+        for link in page.links:
+            target = web_target(link.url, base_url)
+            if target is not None and url_problem(target, policy) is None:
+                urls.append(target)
+    return urls
+
+
+def relative_links(pages: Sequence[Page]) -> int:
+    """How many links are site-relative: checkable only with a base URL."""
+    probe = "https://base.invalid/"
+    return sum(
+        1
+        for page in pages
+        for link in page.links
+        if web_target(link.url, None) is None and web_target(link.url, probe) is not None
+    )
+
+
+def check_links(
+    pages: Sequence[Page], options: LinkOptions, progress: LinkProgress | None = None
+) -> LinkStage:
+    urls = crawlable(pages, options.base_url)
+    if progress is not None:
+        progress.planned(len(crawl_plan(urls)))
+    try:
+        report = crawl_sync(
+            urls,
+            options.config,
+            resolver=options.resolver,
+            ssl_context=options.ssl_context,
+            on_result=progress.checked if progress is not None else None,
+        )
+    finally:
+        if progress is not None:
+            progress.done()
+    summary = LinkSummary(len(report.results), report.requests, report.elapsed, report.network_down)
+    notes: tuple[str, ...] = ()
+    if report.network_down:
+        unchecked = sum(result.status is LinkStatus.UNCHECKED for result in report.results.values())
+        notes = (
+            f"the network is unavailable (no host could be reached or resolved), so {unchecked} URLs "
+            "were not checked; this is not a verdict on the links. Run again when online, or use --offline.",
+        )
+    relative = relative_links(pages)
+    if relative and options.base_url is None:
+        notes += (
+            f"{relative} site-relative links (such as /digital/...) were not checked; "
+            "give --base-url to check them.",
+        )
+    return LinkStage(report.results, summary, notes)

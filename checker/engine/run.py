@@ -1,0 +1,87 @@
+"""One run, stage by stage: plan -> collect -> parse -> links -> evaluate -> filter -> report.
+
+Each stage is a small module with typed input and output; this one only puts them
+in order. The CLI parses arguments, makes a ``RunRequest``, calls ``run`` and prints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from checker.engine.api import Context
+from checker.engine.collect import collect
+from checker.engine.evaluate import evaluate
+from checker.engine.filter import FindingFilter, apply_filters
+from checker.engine.fingerprint import fingerprint
+from checker.engine.kinds import placeholder_test
+from checker.engine.links import LinkOptions, LinkProgress, LinkStage, check_links
+from checker.engine.pages import parse_pages
+from checker.engine.plan import Plan
+from checker.model import Page
+from checker.model.finding import Finding
+from checker.model.report import Report
+
+
+@dataclass(frozen=True)
+class RunRequest:
+    paths: Sequence[str]
+    plan: Plan
+    links: LinkOptions | None = None  # None: offline, no link is fetched
+    root: Path | None = None  # fingerprints name pages relative to this (default: the working folder)
+    filters: Sequence[FindingFilter] = ()
+    progress: LinkProgress | None = None
+
+
+def run(request: RunRequest) -> Report:
+    started = datetime.now(UTC)
+    the_plan = request.plan
+    files, input_errors = collect(request.paths, request.root)
+    pages, read_errors = parse_pages(files)
+    stage: LinkStage | None = None
+    if request.links is not None and the_plan.reads_link_results:
+        stage = check_links(pages, request.links, request.progress)
+    context = Context(
+        pages,
+        the_plan.rule_set.registry,
+        placeholder_test(the_plan.rule_set.rules),
+        stage.results if stage else None,
+        request.links.base_url if request.links else None,
+    )
+    raw, failures = evaluate(the_plan.selected, context)
+    ordered = sorted(set(raw), key=Finding.sort_key)
+    identified = fingerprint(
+        ordered, {page.path: page for page in pages}, {file.path: file.key for file in files}
+    )
+    shown, hidden = apply_filters(sorted(identified, key=Finding.sort_key), request.filters)
+    root = (request.root or Path.cwd()).resolve()
+    return Report(
+        findings=tuple(shown),
+        files=tuple(page.path for page in pages),
+        errors=(*input_errors, *read_errors),
+        links=stage.summary if stage else None,
+        notes=stage.notes if stage else (),
+        rules=the_plan.rules,
+        link_results=stage.results if stage else {},
+        failures=tuple(failures),
+        hidden=hidden,
+        root=str(root),
+        started=started,
+        finished=datetime.now(UTC),
+    )
+
+
+def check(paths: Sequence[str], plan: Plan, links: LinkOptions | None = None) -> Report:
+    """``run`` with the defaults: for tests, benchmarks and library use."""
+    return run(RunRequest(paths, plan, links))
+
+
+def evaluate_pages(pages: Sequence[Page], plan: Plan) -> list[Finding]:
+    """The offline findings of pages already parsed (no collect, no links, no filters), sorted."""
+    context = Context(pages, plan.rule_set.registry, placeholder_test(plan.rule_set.rules))
+    raw, failures = evaluate(plan.selected, context)
+    if failures:
+        raise RuntimeError(f"rule {failures[0].rule} failed: {failures[0].error}")
+    return sorted(set(raw), key=Finding.sort_key)

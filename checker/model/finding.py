@@ -1,0 +1,93 @@
+"""The one finding type that every stage passes along, from the checks to the formatters.
+
+A finding has an identity that does not depend on its wording or its line: the
+``fingerprint``, made by the engine from the rule, the page (relative to the
+checked root), the department, the subject (the URL, or the normalised source
+text the finding points at) and which occurrence of that subject it is. It is
+the same between runs and after lines are inserted above the finding, so a
+baseline, a waiver or the link history can follow it.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from checker.model.links import LinkResult
+from checker.model.page import Span
+
+#: a template value kept on a finding: what the message was made from
+FieldValue = str | int | float | None
+
+
+class Severity(enum.IntEnum):
+    """Finding level; ordered so that ``max()`` gives the worst."""
+
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        return cls[text.upper()]
+
+
+def _frozen(values: Mapping[str, FieldValue]) -> Mapping[str, FieldValue]:
+    return MappingProxyType(dict(values))
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One fault at one place.
+
+    ``path`` is the page as the user should see it (normalised once, by the engine);
+    ``fields`` are the values the rule's message and fix were made from, typed;
+    ``link`` is what the crawler saw, for link findings; ``subject`` is what the
+    finding is about (the URL, the placeholder text...), the content part of the
+    fingerprint; ``fingerprint`` is filled in by the engine.
+    """
+
+    rule: str
+    severity: Severity
+    path: str
+    span: Span
+    message: str
+    fix: str | None = None
+    department: str | None = None
+    url: str | None = None
+    subject: str = ""
+    fields: Mapping[str, FieldValue] = field(default_factory=dict, compare=False, hash=False)
+    link: LinkResult | None = field(default=None, compare=False, hash=False)
+    fingerprint: str = ""
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.fields, MappingProxyType):
+            object.__setattr__(self, "fields", _frozen(self.fields))
+
+    @property
+    def line(self) -> int:
+        return self.span.start.line
+
+    @property
+    def column(self) -> int:
+        return self.span.start.column
+
+    def sort_key(self) -> tuple[str, int, int, str, int, int, str, str]:
+        """Path, position, rule, then content: never the message's wording."""
+        end = self.span.end
+        return (
+            self.path,
+            self.line,
+            self.column,
+            self.rule,
+            end.line,
+            end.column,
+            self.subject,
+            self.fingerprint,
+        )

@@ -1,0 +1,1 @@
+"""The rules that ship with checker, installed as the package ``checker.builtin_rules``."""
