@@ -273,3 +273,18 @@ def test_profile_error_names_the_flag(capsys: pytest.CaptureFixture[str]) -> Non
     assert "checker: error: --profile: unknown profile 'nope'" in capsys.readouterr().err
     with pytest.raises(ConfigError):
         make_plan(profile="nope")
+
+
+def test_output_in_the_config_file_and_the_flags_win(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".checker.yaml").write_text("offline: true\nformat: json\noutput: text=out/findings.txt\n")
+    assert commands.main(["check", str(SEED)]) == 1
+    assert json.loads(capsys.readouterr().out)["summary"]["findings"] == 14
+    assert (tmp_path / "out" / "findings.txt").read_text().endswith("2 errors, 12 warnings in 1 page\n")
+    # an --output to the terminal on the command line beats the file's format
+    assert commands.main(["check", "--output", "text", str(SEED)]) == 1
+    assert capsys.readouterr().out.endswith("2 errors, 12 warnings in 1 page\n")
+    assert commands.main(["check", "--format", "json", "--output", "text", str(SEED)]) == 2
+    assert "give --format or an --output without =PATH, not both" in capsys.readouterr().err

@@ -167,15 +167,15 @@ def _outputs(settings: Settings) -> list[Output]:
     for spec in settings.output:
         name, sep, path = spec.partition("=")
         if sep and not path.strip():
-            raise origin.error(f"--output {spec!r} names no file; write FORMAT=PATH, or FORMAT alone")
+            raise origin.error(f"{spec!r} names no file; write FORMAT=PATH, or FORMAT alone")
         outputs.append(Output(_format_name(name.strip(), origin), Path(path) if sep else None))
     to_stdout = [output for output in outputs if output.path is None]
     if len(to_stdout) > 1:
         raise origin.error("more than one --output goes to standard output; give the others =PATH")
     if not to_stdout:
         outputs.insert(0, Output(_format_name(settings.format, settings.origin("format")), None))
-    elif "format" in settings.origins:
-        raise settings.origin("format").error("give --format or an --output without =PATH, not both")
+    elif settings.origin("format").path == "--format" and origin.path == "--output":
+        raise origin.error("give --format or an --output without =PATH, not both")
     return outputs
 
 

@@ -306,7 +306,11 @@ def read_config(path: Path) -> Values:
         origin = Origin(str(path), line_of(node))
         try:
             if setting.many:
-                items = reader.strings(node, key)
+                items = (
+                    [_scalar_text(reader, node, setting)]
+                    if node.id == "scalar"
+                    else reader.strings(node, key)
+                )
                 value: Any = tuple(setting.parse(item) for item in items)
                 if setting.relative_paths:
                     value = tuple(path.parent / item for item in value)
