@@ -5,6 +5,9 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -288,3 +291,19 @@ def test_output_in_the_config_file_and_the_flags_win(
     assert capsys.readouterr().out.endswith("2 errors, 12 warnings in 1 page\n")
     assert commands.main(["check", "--format", "json", "--output", "text", str(SEED)]) == 2
     assert "give --format or an --output without =PATH, not both" in capsys.readouterr().err
+
+
+def test_output_is_the_same_whatever_the_hash_seed() -> None:
+    """Findings at the same place and rule keep the order the checks made them in: no set order leaks."""
+    documents = []
+    for seed in ("1", "7"):
+        result = subprocess.run(
+            [sys.executable, "-m", "checker", "check", "--offline", "--format", "json", str(FIXTURES)],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=120,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        )
+        documents.append(json.loads(result.stdout)["findings"])
+    assert documents[0] == documents[1] and len(documents[0]) > 200

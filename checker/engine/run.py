@@ -51,7 +51,7 @@ def run(request: RunRequest) -> Report:
         request.links.base_url if request.links else None,
     )
     raw, failures = evaluate(the_plan.selected, context)
-    ordered = sorted(set(raw), key=Finding.sort_key)
+    ordered = sorted(dict.fromkeys(raw), key=Finding.sort_key)
     identified = fingerprint(
         ordered, {page.path: page for page in pages}, {file.path: file.key for file in files}
     )
@@ -84,4 +84,4 @@ def evaluate_pages(pages: Sequence[Page], plan: Plan) -> list[Finding]:
     raw, failures = evaluate(plan.selected, context)
     if failures:
         raise RuntimeError(f"rule {failures[0].rule} failed: {failures[0].error}")
-    return sorted(set(raw), key=Finding.sort_key)
+    return sorted(dict.fromkeys(raw), key=Finding.sort_key)
