@@ -96,10 +96,22 @@ def test_user_rule_is_added_and_overrides(tmp_path: Path) -> None:
 
 
 def test_profiles_override_levels_and_disable() -> None:
+    default = {rule.id: rule.level.label for rule in plan([], "default").selected}
     strict = {rule.id: rule.level.label for rule in plan([], "strict").selected}
     assert strict["link-insecure"] == "error"
-    content = {rule.id for rule in plan([], "content").selected}
-    assert "link-insecure" not in content and "placeholder-text" in content
+    # "every warning is an error": every one, link rules included; info stays info
+    assert {rule for rule, level in default.items() if level == "warning"} >= {
+        "link-blocked",
+        "link-redirect",
+    }
+    assert set(strict.values()) == {"error", "info"}
+    assert {rule for rule, level in strict.items() if level == "info"} == {
+        rule for rule, level in default.items() if level == "info"
+    }
+    content = plan([], "content")
+    ids = {rule.id for rule in content.selected}
+    assert "link-insecure" not in ids and "placeholder-text" in ids and "link-malformed" in ids
+    assert not content.reads_link_results and not {"link-dead", "link-slow"} & ids
     with pytest.raises(
         ConfigError, match="unknown profile 'nope' \\(allowed: ci, content, default, strict\\)"
     ):
@@ -170,3 +182,23 @@ def test_profile_levels_must_be_a_mapping(tmp_path: Path) -> None:
     assert (
         caught.value.line == 3 and "the levels of profile 'mine' should be a mapping" in caught.value.message
     )
+
+
+def test_profile_switches_apply_to_user_rules(tmp_path: Path) -> None:
+    """warnings_are_errors and fetch_links: false reach rules the user adds, not only the built-in ones."""
+    folder = rules_dir(tmp_path, "my-rule.yaml", GOOD)
+    (folder / "link-gone.yaml").write_text(
+        "id: link-gone\nkind: link-status\nlevel: warning\nmessage: '{text}'\noptions:\n  statuses: [dead]\n"
+    )
+    (folder / "profiles.yaml").write_text(
+        "profiles:\n  words:\n    extends: strict\n    fetch_links: false\n"
+        "  loud:\n    extends: words\n    warnings_are_errors: false\n    fetch_links: true\n"
+    )
+    words = {rule.id: rule.level.label for rule in plan([folder], "words").selected}
+    assert words["my-rule"] == "error" and "link-gone" not in words and "link-dead" not in words
+    loud = {rule.id: rule.level.label for rule in plan([folder], "loud").selected}
+    assert loud["my-rule"] == "warning" and loud["link-gone"] == "warning"
+    folder.joinpath("profiles.yaml").write_text("profiles:\n  x:\n    fetch_links: sometimes\n")
+    with pytest.raises(ConfigError) as caught:
+        plan([folder], "x")
+    assert caught.value.line == 3 and "fetch_links should be true or false" in caught.value.message

@@ -8,11 +8,15 @@ profiles:
   quick:
     levels: {department-order: off}
     ignore: [link-]          # rule ids or families (``link-``) to turn off
+  gate:
+    warnings_are_errors: true   # every rule at warning level (after ``levels``) is an error
+  words:
+    fetch_links: false       # no rule that needs a link fetched: the run sends no request
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -38,6 +42,8 @@ class Profile:
     level_lines: Mapping[str, int] = field(default_factory=dict)
     ignore: tuple[str, ...] = ()  # rule ids or families turned off
     ignore_line: int = 0
+    warnings_are_errors: bool | None = None  # None: as the profile it extends says
+    fetch_links: bool | None = None  # False: leave out every rule that reads link results
 
     def validate(self, rules: Mapping[str, Rule[Any]]) -> None:
         for rule_id, line in self.level_lines.items():
@@ -66,7 +72,9 @@ def load_profiles(path: str | Path) -> dict[str, Profile]:
     profiles: dict[str, Profile] = {}
     for name, node in reader.any_mapping(top["profiles"], "profiles").items():
         keys = reader.mapping(
-            node, f"profile {name!r}", allowed=("description", "extends", "levels", "ignore")
+            node,
+            f"profile {name!r}",
+            allowed=("description", "extends", "levels", "ignore", "warnings_are_errors", "fetch_links"),
         )
         levels: dict[str, str] = {}
         lines: dict[str, int] = {}
@@ -89,12 +97,22 @@ def load_profiles(path: str | Path) -> dict[str, Profile]:
             level_lines=lines,
             ignore=tuple(reader.strings(keys["ignore"], "ignore")) if "ignore" in keys else (),
             ignore_line=line_of(keys["ignore"]) if "ignore" in keys else 0,
+            warnings_are_errors=(
+                reader.boolean(keys["warnings_are_errors"], "warnings_are_errors")
+                if "warnings_are_errors" in keys
+                else None
+            ),
+            fetch_links=reader.boolean(keys["fetch_links"], "fetch_links") if "fetch_links" in keys else None,
         )
     return profiles
 
 
 def apply_profile(
-    rules: tuple[Rule[Any], ...], profiles: Mapping[str, Profile], name: str, origin: Origin | None = None
+    rules: tuple[Rule[Any], ...],
+    profiles: Mapping[str, Profile],
+    name: str,
+    origin: Origin | None = None,
+    reads_links: Callable[[Rule[Any]], bool] = lambda rule: False,
 ) -> list[Rule[Any]]:
     """The rules a profile selects, with its levels.
 
@@ -118,13 +136,23 @@ def apply_profile(
         asked_by = Origin(profile.source, profile.line)
     levels: dict[str, str] = {}
     ignored: list[str] = []
+    promote, fetch_links = False, True
     for profile in reversed(chain):
         levels.update(profile.levels)
         ignored.extend(profile.ignore)
+        if profile.warnings_are_errors is not None:
+            promote = profile.warnings_are_errors
+        if profile.fetch_links is not None:
+            fetch_links = profile.fetch_links
     selected = []
     for rule in rules:
         word = levels.get(rule.id)
         if word == OFF or (word is None and any(matches(rule.id, selector) for selector in ignored)):
             continue
-        selected.append(replace(rule, level=Severity.parse(word)) if word else rule)
+        if not fetch_links and reads_links(rule):
+            continue
+        level = Severity.parse(word) if word else rule.level
+        if promote and level is Severity.WARNING:
+            level = Severity.ERROR
+        selected.append(replace(rule, level=level) if level is not rule.level else rule)
     return selected

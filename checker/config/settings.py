@@ -32,6 +32,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import yaml
+
 from checker.config.yamlfile import Node, Reader, line_of, load
 from checker.errors import Origin
 
@@ -308,7 +310,7 @@ def read_config(path: Path) -> Values:
             if setting.many:
                 items = (
                     [_scalar_text(reader, node, setting)]
-                    if node.id == "scalar"
+                    if isinstance(node, yaml.ScalarNode)
                     else reader.strings(node, key)
                 )
                 value: Any = tuple(setting.parse(item) for item in items)

@@ -59,7 +59,13 @@ def make_plan(
     selection: Selection | None = None,
 ) -> Plan:
     rule_set = load_rules([builtin_rules_dir(), *extra_rules], KINDS)
-    profiled = apply_profile(rule_set.rules, rule_set.profiles, profile, profile_origin)
+    profiled = apply_profile(
+        rule_set.rules,
+        rule_set.profiles,
+        profile,
+        profile_origin,
+        reads_links=lambda rule: KINDS[rule.kind].reads_link_results,
+    )
     selection = selection or Selection()
     select, ignore = _split(selection.select), _split(selection.ignore)
     ids = [rule.id for rule in rule_set.rules]
