@@ -13,6 +13,7 @@ an offline run with the default profile must be exactly these, no more, no fewer
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 
@@ -68,14 +69,41 @@ def test_fixtures_cover_every_content_rule() -> None:
 CORPUS_COPIES = sorted((FIXTURES / "corpus").glob("*/*.md"))
 
 
-@pytest.mark.skipif(not SHARED_CORPUS.is_dir(), reason="../shared/corpus is not beside this checkout")
+SUMS = {
+    name: digest
+    for digest, name in (
+        line.split("  ", 1)
+        for line in (FIXTURES / "corpus" / "SHA256SUMS").read_text(encoding="utf-8").splitlines()
+        if line and not line.startswith("#")
+    )
+}
+
+
+def page_text(copy: Path) -> bytes:
+    """The copy without its trailing expect block: the page as published."""
+    text = copy.read_bytes()
+    return text[: text.rindex(b"<!-- expect")].rstrip(b"\n")
+
+
 @pytest.mark.parametrize(
     "copy", CORPUS_COPIES, ids=[str(page.relative_to(FIXTURES)) for page in CORPUS_COPIES]
 )
 def test_corpus_copies_are_verbatim(copy: Path) -> None:
-    original = SHARED_CORPUS / copy.relative_to(FIXTURES / "corpus")
-    text = copy.read_bytes()
-    assert text[: text.rindex(b"<!-- expect")].rstrip(b"\n") == original.read_bytes().rstrip(b"\n")
+    """Every copy is the published page, byte for byte: checked against the recorded sums."""
+    name = copy.relative_to(FIXTURES / "corpus").as_posix()
+    assert hashlib.sha256(page_text(copy)).hexdigest() == SUMS[name]
+
+
+def test_every_recorded_page_has_a_copy() -> None:
+    assert set(SUMS) == {copy.relative_to(FIXTURES / "corpus").as_posix() for copy in CORPUS_COPIES}
+
+
+@pytest.mark.skipif(not SHARED_CORPUS.is_dir(), reason="../shared/corpus is not beside this checkout")
+def test_sums_match_the_shared_corpus() -> None:
+    """An extra, where the shared corpus is beside the checkout: the sums are of today's originals."""
+    for name, digest in SUMS.items():
+        original = (SHARED_CORPUS / name).read_bytes().rstrip(b"\n")
+        assert hashlib.sha256(original).hexdigest() == digest, name
 
 
 def test_real_pages_parse_without_structure_problems() -> None:
