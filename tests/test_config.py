@@ -52,7 +52,8 @@ GOOD = "id: my-rule\nkind: statement-pattern\nlevel: warning\nmessage: '{departm
         (
             GOOD + "options:\n  size: 3\n",
             6,
-            "unknown key 'size' in options of kind 'statement-pattern' (allowed: patterns, placeholder)",
+            "unknown key 'size' in options of kind 'statement-pattern' "
+            "(allowed: patterns, placeholder, whole)",
         ),
         (
             GOOD.replace("{text}", "{colour}"),

@@ -2,7 +2,10 @@
 
 Fails: ``We will share common platforms.`` (no link).
 Passes: ``We will share common platforms. [Read more »](https://www.gov.uk/...)``;
-a placeholder (``Coming soon...``) or an empty statement, which other rules report.
+a placeholder (``Coming soon...``, ``tbc``, ``Awaiting DCLG confirmation``, with or without a
+link) or an empty statement, which other rules report: completing a stand-in with a link
+would only hide it. Placeholders are what the loaded ``placeholder: true`` rules match,
+whether or not those rules are selected.
 A ``[Read more »]`` with no target counts as present: ``link-missing-url`` reports it.
 """
 

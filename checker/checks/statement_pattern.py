@@ -1,13 +1,28 @@
 """``statement-pattern``: statement text that matches a pattern, such as placeholder text.
 
-Fails (placeholder-text's patterns): ``Coming soon...``, ``Awaiting DCLG confirmation``,
-``TBC``, ``[insert figures]``.
-Passes: ``We will cooperate with Government Digital Service ... [Read more »](https://...)``.
+Two kinds of pattern, both Python regular expressions read after curly quotes and ``…`` are
+made plain (so ``Coming soon…`` and ``Coming soon...`` are the same):
 
-Each pattern is a Python regular expression searched in the statement's text
-after curly quotes and ``…`` are made plain, so ``Coming soon…`` and
-``Coming soon...`` are the same. One finding per statement, at the first match. With ``placeholder: true`` a
-match also marks the statement as a stand-in, so ``read-more-missing`` leaves it alone.
+- ``patterns`` are searched anywhere in the statement, links included: a stand-in that is wrong
+  wherever it appears (``[insert figures]``, ``lorem ipsum``, ``TODO``).
+- ``whole`` patterns must match the statement's *words* whole, ignoring case. The words are the
+  statement without its links (``[Read more »](...)``, bare and HTML links, their text too) and
+  markup (``**``, ``_``, `````, ``<br>``), spaces collapsed. They match when the words, or else
+  each of their sentences (cut at ``. ! ? ; :`` and at a spaced dash), without the punctuation
+  around them, fully match a ``whole`` pattern. So a word that is a stand-in only on its own
+  (``tbc``, ``to be confirmed``, ``coming soon``) is flagged when it is all the statement says,
+  and a real sentence that merely uses it is not.
+
+Fails (placeholder-text's patterns): ``Coming soon...``, ``Awaiting DCLG confirmation``,
+``tbc``, ``Statement coming soon. [Read more »](https://...)``,
+``Awaiting Cabinet Office confirmation. [Read more »](https://...)``,
+``Our campaign starts in spring. [insert figures]``.
+Passes: ``We will cooperate with Government Digital Service ... [Read more »](https://...)``;
+``Our agencies' websites will follow by March 2014, dates to be confirmed. [Read more »](...)``.
+
+One finding per statement: for a ``whole`` match, the statement's words; else the first
+``patterns`` match. With ``placeholder: true`` a match also marks the statement as a stand-in,
+so ``read-more-missing`` leaves it alone.
 """
 
 from __future__ import annotations
@@ -16,38 +31,91 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from checker.checks.statements import plain_positions, plain_text, text_span
+from checker.checks.statements import Words, plain_positions, plain_text, statement_words, text_span
 from checker.engine.api import CheckKind, Context, Rule, Scope
 from checker.model import DepartmentBlock, Page, Statement
 from checker.model.finding import Finding
 
 KIND = "statement-pattern"
 
+SENTENCE_BREAK = re.compile(r"(?<=[.!?;:])\s+|\s+-+\s+")
+_EDGE = re.compile(r"^[\W_]+|[\W_]+$")
+
 
 @dataclass(frozen=True)
 class Options:
-    patterns: tuple[re.Pattern[str], ...] = ()
+    patterns: tuple[re.Pattern[str], ...] = ()  # searched anywhere in the statement's text
+    whole: tuple[re.Pattern[str], ...] = ()  # matched against the whole of its words, case ignored
     placeholder: bool = False  # a match means the department has not really responded
 
+    def __post_init__(self) -> None:
+        whole = tuple(re.compile(pattern.pattern, pattern.flags | re.IGNORECASE) for pattern in self.whole)
+        for pattern in whole:
+            if pattern.fullmatch(""):
+                raise ValueError(f"the whole pattern {pattern.pattern!r} matches empty text")
+        object.__setattr__(self, "whole", whole)
 
-def first_match(options: Options, statement: Statement) -> re.Match[str] | None:
-    text = plain_text(statement)
+
+@dataclass(frozen=True)
+class Hit:
+    """What matched, as a range of ``plain_text(statement)``."""
+
+    start: int
+    end: int
+    text: str
+
+
+def bare(part: str) -> str:
+    """A sentence without the punctuation around it, unless that is all it is: ``(TBC.)`` -> ``TBC``."""
+    return _EDGE.sub("", part) or part
+
+
+def sentences(text: str) -> list[str]:
+    """``Coming soon. Awaiting DCLG confirmation.`` -> ``["Coming soon.", "Awaiting DCLG confirmation."]``."""
+    return [part for part in SENTENCE_BREAK.split(text) if part]
+
+
+def is_stand_in(text: str, whole: tuple[re.Pattern[str], ...]) -> bool:
+    return any(pattern.fullmatch(bare(text)) for pattern in whole)
+
+
+def whole_match(options: Options, words: Words) -> Hit | None:
+    """The words as a ``Hit`` when they, or else each of their sentences, are a stand-in."""
+    if not words.text:
+        return None
+    parts = sentences(words.text)
+    if is_stand_in(words.text, options.whole) or all(is_stand_in(part, options.whole) for part in parts):
+        return Hit(words.index[0], words.index[-1] + 1, words.text)
+    return None
+
+
+def search_match(options: Options, text: str) -> Hit | None:
     matches = [match for pattern in options.patterns if (match := pattern.search(text))]
-    return min(matches, key=lambda match: match.start(), default=None)
+    first = min(matches, key=lambda match: match.start(), default=None)
+    return Hit(first.start(), first.end(), first.group(0).strip()) if first else None
+
+
+def first_match(options: Options, statement: Statement) -> Hit | None:
+    """The stand-in: the words if a ``whole`` pattern matches them, else the first ``patterns`` match."""
+    whole = whole_match(options, statement_words(statement)) if options.whole else None
+    return whole or search_match(options, plain_text(statement))
 
 
 def check(rule: Rule[Options], page: Page, block: DepartmentBlock, context: Context) -> Iterator[Finding]:
     statement = block.statement
-    match = first_match(rule.options, statement) if statement is not None else None
-    if statement is None or match is None:
+    hit = first_match(rule.options, statement) if statement is not None else None
+    if statement is None or hit is None:
         return
     positions = plain_positions(statement)
-    start, end = match.span()
+    start, end = hit.start, hit.end
     if start == end:  # a pattern that matched nothing visible: point at the whole text
         start, end = 0, len(positions) - 1
-    text = match.group(0).strip()
     yield rule.finding(
-        page, text_span(positions, start, end), department=block.name, subject=text.casefold(), text=text
+        page,
+        text_span(positions, start, end),
+        department=block.name,
+        subject=hit.text.casefold(),
+        text=hit.text,
     )
 
 

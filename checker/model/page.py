@@ -54,6 +54,11 @@ class Link:
     kind: LinkKind
     span: Span
     is_read_more: bool
+    # what the parser saw when a link almost is one: ``detail`` says what is wrong in words
+    # ("there is a space between "]" and "("", "the URL contains a space"), ``rewrite`` is the
+    # link as it should be written; "" for a link written correctly
+    detail: str = ""
+    rewrite: str = ""
 
     @property
     def line(self) -> int:
@@ -108,7 +113,9 @@ class Fault(enum.StrEnum):
     DETACHED_ATTRIBUTES = "detached-attributes"  # an attribute list not directly under its heading
     STRAY_TEXT = "stray-text"  # text in a department block outside its statement
     ACTION_HEADING = "action-heading"  # the #Action NN: heading missing or malformed
-    MARKER = "marker"  # department blocks without the {{DEPARTMENTRESPONSE}} marker
+    MARKER = "marker"  # department blocks, or an _actionNN.md name, without the {{DEPARTMENTRESPONSE}} marker
+    NO_DEPARTMENTS = "no-departments"  # a department-response page with no department block (or empty)
+    ACTION_MISMATCH = "action-mismatch"  # the #Action NN: number is not the one in the file name
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,18 @@
-"""Markdown source -> page model (``checker.model.Page``)."""
+"""Markdown source -> page model (``checker.model.Page``).
+
+A page is a department-response page when it has the ``{{DEPARTMENTRESPONSE}}`` marker, a
+department block, or the build's name for an action's page (``_action05.md``): a page that is
+meant to hold responses and holds none is a fault to report, not a page with nothing to check.
+"""
 
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
+from pathlib import PurePath
 
 from checker.model import DepartmentBlock, Fault, Link, Page, PageKind, Problem, Span, Statement
+from checker.parse.action import Action, file_number, is_action_page_name, read_action, two_digits
 from checker.parse.lines import COMMENT_CLOSE, COMMENT_OPEN, Kind, Line, classify
 from checker.parse.links import extract_links
 from checker.parse.source import Source, read_source
@@ -17,63 +24,87 @@ __all__ = ["parse_file", "parse_source"]
 _PREPROCESSOR = frozenset({Kind.MARKER, Kind.OPEN, Kind.CLOSE, Kind.IAL, Kind.DIRECTIVE})
 
 
-def _classified(lines: Sequence[str]) -> Iterator[Line]:
-    """Classify each line; lines inside HTML comments are left out."""
+def _split_comments(lines: Sequence[str]) -> tuple[list[Line], list[Line]]:
+    """Each line classified: those the page shows, and those inside HTML comments.
+
+    The build ignores what is commented out; the commented lines are kept only to say
+    why a page has no department blocks when its blocks are all inside a comment.
+    """
+    shown: list[Line] = []
+    commented: list[Line] = []
     in_comment = False
     for number, text in enumerate(lines, start=1):
         stripped = text.strip()
         if in_comment:
             in_comment = COMMENT_CLOSE not in stripped
-            continue
-        if stripped.startswith(COMMENT_OPEN):
+            commented.append(classify(number, text))
+        elif stripped.startswith(COMMENT_OPEN):
             in_comment = COMMENT_CLOSE not in stripped[len(COMMENT_OPEN) :]
-            continue
-        yield classify(number, text)
+            commented.append(classify(number, text))
+        else:
+            shown.append(classify(number, text))
+    return shown, commented
 
 
-def _action(lines: Sequence[Line], problems: list[Problem]) -> tuple[int | None, str | None, Span | None]:
-    actions = [line for line in lines if line.kind is Kind.ACTION]
-    if not actions:
-        first = next((line for line in lines if line.kind is not Kind.BLANK), None)
-        span = Span.line(first.number, first.text) if first else Span.of(1, 1, 1, 1)
-        problems.append(
-            Problem(
-                Fault.ACTION_HEADING,
-                "no #Action NN: heading on a department-response page",
-                span,
-                "add #Action NN: title",
-            )
+def _is_department_opener(line: Line) -> bool:
+    return line.kind is Kind.OPEN and "department" in line.classes
+
+
+def _first_line_span(lines: Sequence[Line]) -> Span:
+    """The first line of the page, or line 1 column 1 of an empty one."""
+    return Span.line(lines[0].number, lines[0].text) if lines else Span.of(1, 1, 1, 1)
+
+
+def _no_marker(lines: Sequence[Line], has_blocks: bool, path: str) -> Problem:
+    what = "department blocks on a page" if has_blocks else f"{PurePath(path).name} is an action page, but"
+    return Problem(
+        Fault.MARKER,
+        f"{what} without the {{{{DEPARTMENTRESPONSE}}}} marker: the build does not treat it as a "
+        "department-response page",
+        _first_line_span(lines),
+        "add {{DEPARTMENTRESPONSE}} as the first line",
+    )
+
+
+def _empty_page(commented: Sequence[Line], path: str) -> Problem:
+    """One problem for a page with nothing on it: its missing marker, heading and blocks are one fault."""
+    number = file_number(path)
+    heading = f"#Action {two_digits(number)}: Title" if number is not None else "#Action NN: Title"
+    only_comments = any(line.kind is not Kind.BLANK for line in commented)
+    holds = "holds only HTML comments" if only_comments else "is empty"
+    return Problem(
+        Fault.NO_DEPARTMENTS,
+        f"the department-response page {holds}, so the published page has no responses",
+        Span.of(1, 1, 1, 1),
+        f'start it with {{{{DEPARTMENTRESPONSE}}}} and "{heading}", then a {{div .department}} block '
+        "for each department",
+    )
+
+
+def _no_departments(shown: Sequence[Line], commented: Sequence[Line], action: Action | None) -> Problem:
+    """No department block on a department-response page: where the blocks should be, and why."""
+    section = next((line for line in shown if line.kind is Kind.OPEN and "section" in line.classes), None)
+    if section is not None:
+        span = Span.of(section.number, section.column, section.number, len(section.text.rstrip()) + 1)
+    elif action is not None:
+        span = action.span
+    else:
+        span = _first_line_span([line for line in shown if line.kind is not Kind.BLANK])
+    hidden = next((line for line in commented if _is_department_opener(line)), None)
+    if hidden is not None:
+        return Problem(
+            Fault.NO_DEPARTMENTS,
+            "no department blocks on this department-response page: the department blocks "
+            f"(from line {hidden.number}) are inside an HTML comment, which the build leaves out",
+            span,
+            "remove the <!-- and --> around the department blocks",
         )
-        return None, None, None
-    action = actions[0]
-    span = Span.of(action.number, action.column, action.number, len(action.text.rstrip()) + 1)
-    for extra in actions[1:]:
-        problems.append(
-            Problem(
-                Fault.DUPLICATE,
-                f"a second action heading (the first is at line {action.number})",
-                Span.line(extra.number, extra.text),
-            )
-        )
-    if len(action.number_text) != 2:
-        problems.append(
-            Problem(
-                Fault.ACTION_HEADING,
-                f"action number {action.number_text!r} should be two digits",
-                span,
-                f"write #Action {int(action.number_text):02d}:",
-            )
-        )
-    if not action.value:
-        problems.append(
-            Problem(
-                Fault.ACTION_HEADING,
-                "the action heading has no title",
-                span,
-                "add the action's title after the colon",
-            )
-        )
-    return int(action.number_text), action.value or None, span
+    return Problem(
+        Fault.NO_DEPARTMENTS,
+        "no department blocks on this department-response page, so the published page has no responses",
+        span,
+        "add a {div .department} block for each department, inside {div .section}",
+    )
 
 
 def _with_links(block: DepartmentBlock, links: Sequence[Link]) -> DepartmentBlock:
@@ -95,44 +126,40 @@ def _with_links(block: DepartmentBlock, links: Sequence[Link]) -> DepartmentBloc
 def parse_source(source: Source) -> Page:
     """Parse one page. Never raises on content: malformed structure becomes ``Page.problems``."""
     lines = source.lines
-    classified = list(_classified(lines))
+    shown, commented = _split_comments(lines)
     markdown = list(lines)
-    for line in classified:
+    for line in shown:
         if line.kind in _PREPROCESSOR:
             markdown[line.number - 1] = ""
-    hidden = {line.number for line in classified}
-    for number in range(1, len(lines) + 1):
-        if number not in hidden:  # HTML comments: no links in there
-            markdown[number - 1] = ""
+    for line in commented:  # HTML comments: no links in there
+        markdown[line.number - 1] = ""
     links = extract_links("\n".join(markdown), lines)
 
-    is_response = any(line.kind is Kind.MARKER for line in classified)
-    has_blocks = any(line.kind is Kind.OPEN and "department" in line.classes for line in classified)
-    if not (is_response or has_blocks):
+    is_marked = any(line.kind is Kind.MARKER for line in shown)
+    has_blocks = any(_is_department_opener(line) for line in shown)
+    if not (is_marked or has_blocks or is_action_page_name(source.path)):
         return Page(source.path, PageKind.OTHER, None, None, None, (), tuple(links), (), lines)
+    if all(line.kind is Kind.BLANK for line in shown):
+        empty = (_empty_page(commented, source.path),)
+        return Page(source.path, PageKind.DEPARTMENT_RESPONSE, None, None, None, (), (), empty, lines)
 
     problems: list[Problem] = []
-    if not is_response:
-        first = classified[0]
-        problems.append(
-            Problem(
-                Fault.MARKER,
-                "department blocks on a page without the {{DEPARTMENTRESPONSE}} marker",
-                Span.line(first.number, first.text),
-                "add {{DEPARTMENTRESPONSE}} as the first line",
-            )
-        )
-    action_number, title, title_span = _action(classified, problems)
-    blocks, structure = StructureScanner(classified).scan()
+    if not is_marked:
+        problems.append(_no_marker(shown, has_blocks, source.path))
+    action, heading_problems = read_action(shown, source.path)
+    problems.extend(heading_problems)
+    blocks, structure = StructureScanner(shown).scan()
     problems.extend(structure)
+    if not blocks:
+        problems.append(_no_departments(shown, commented, action))
     problems.sort(key=lambda problem: problem.span)
     departments = tuple(_with_links(block, links) for block in blocks)
     return Page(
         source.path,
         PageKind.DEPARTMENT_RESPONSE,
-        action_number,
-        title,
-        title_span,
+        action.number if action else None,
+        action.title if action else None,
+        action.span if action else None,
         departments,
         tuple(links),
         tuple(problems),

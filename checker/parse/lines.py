@@ -7,10 +7,17 @@ import re
 from dataclasses import dataclass
 
 MARKER = re.compile(r"^\{\{DEPARTMENTRESPONSE\}\}$")
-ACTION = re.compile(r"^#(?!#)\s*Action\s+(?P<number>\d+)\s*:\s*(?P<title>.*)$", re.IGNORECASE)
+#: the action heading as editors write it, on purpose more lenient than the build (any number of
+#: ``#``, any case, spaces anywhere, no colon or a stand-in for one), so that the page still parses;
+#: ``parse.action`` reports every form the build would not read
+ACTION = re.compile(
+    r"^(?P<marks>#+)(?P<gap>\s*)(?P<word>action)(?P<space>\s*)(?P<number>[0-9]+)"
+    r"(?P<before>\s*)(?P<colon>[:;.\-–—]?)(?P<after>\s*)(?P<title>.*)$",
+    re.IGNORECASE,
+)
 OPEN = re.compile(r"^\{(?P<tag>[a-z][a-z0-9-]*)(?P<attrs>(?:\s+[.#][^\s{}]+)*)\s*\}$")
 CLOSE = re.compile(r"^\{/(?P<tag>[a-z][a-z0-9-]*)\}$")
-HEADING = re.compile(r"^(?P<marks>#{2,6})(?!#)\s*(?P<text>.*?)(?:\s+#+)?$")
+HEADING = re.compile(r"^(?P<marks>#{2,6})(?!#)\s*(?P<text>.*)$")  # closing #s: without_closing_hashes
 IAL = re.compile(r"^\{:\s*(?P<attrs>[^{}]*)\}$")
 COMMENT_OPEN = "<!--"
 COMMENT_CLOSE = "-->"
@@ -48,6 +55,18 @@ class Line:
     number_text: str = ""  # ACTION number as written
 
 
+def without_closing_hashes(text: str) -> tuple[str, bool]:
+    """A heading's text without its closing ``#``s (``Home Office ##``), and whether it had them.
+
+    Done here, not in the patterns: a lazy ``.*?`` before an optional ``\\s+#+$`` retries at
+    every space of the line, which takes seconds on a line of a few thousand spaces.
+    """
+    bare = text.rstrip("#")
+    if bare != text and bare[-1:].isspace():
+        return bare.rstrip(), True
+    return text, False
+
+
 def _attributes(attrs: str) -> tuple[tuple[str, ...], str | None]:
     classes, element_id = [], None
     for part in attrs.split():
@@ -66,11 +85,11 @@ def classify(number: int, text: str) -> Line:
     if MARKER.match(stripped):
         return Line(number, text, Kind.MARKER, column)
     if match := ACTION.match(stripped):
-        return Line(
-            number, text, Kind.ACTION, column, value=match["title"].strip(), number_text=match["number"]
-        )
+        title, _ = without_closing_hashes(match["title"])
+        return Line(number, text, Kind.ACTION, column, value=title.strip(), number_text=match["number"])
     if match := HEADING.match(stripped):
-        return Line(number, text, Kind.HEADING, column, level=len(match["marks"]), value=match["text"])
+        heading, _ = without_closing_hashes(match["text"])
+        return Line(number, text, Kind.HEADING, column, level=len(match["marks"]), value=heading)
     if match := IAL.match(stripped):
         classes, element_id = _attributes(match["attrs"])
         return Line(number, text, Kind.IAL, column, classes=classes, element_id=element_id)

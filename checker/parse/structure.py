@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from checker.model import DepartmentBlock, Fault, Heading, Problem, Span, Statement
 from checker.parse.lines import Line
-from checker.text import collapse_breaks
+from checker.text import heading_text
 
 DEPARTMENT, STATEMENT, OTHER = "department", "statement", "other"
 
@@ -178,7 +178,7 @@ class StructureScanner:
             )
         else:
             raw = line.value
-            current.heading = Heading(raw, collapse_breaks(raw), _token_span(line), (), None, None)
+            current.heading = Heading(raw, heading_text(raw), _token_span(line), (), None, None)
             current.heading_line = line.number
 
     def _on_ial(self, line: Line) -> None:
