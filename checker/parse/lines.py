@@ -1,4 +1,4 @@
-"""One small named pattern per token of the pre-processor markup (see MARKUP.md)."""
+"""One small named pattern per token of the pre-processor markup (see docs/markup.md)."""
 
 from __future__ import annotations
 
