@@ -36,7 +36,8 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "checks": ("model", *LEAF, "urls", ENGINE_API),
     "config": ("model", *LEAF, ENGINE_API),
     "output": ("model", *LEAF),
-    "engine": ("model", *LEAF, "urls", "builtin", "parse", "crawl", "checks", "config"),
+    "store": ("model", *LEAF),
+    "engine": ("model", *LEAF, "urls", "builtin", "parse", "crawl", "checks", "config", "store"),
     "cli": (ANYTHING,),
     "package": ("cli",),
 }
