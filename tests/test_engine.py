@@ -20,6 +20,8 @@ from checker.engine.plan import Selection, make_plan
 from checker.engine.run import RunRequest, run
 from checker.errors import ConfigError
 from checker.model.finding import Finding
+from checker.model.report import LinkSummary, Report
+from checker.output.text import summary
 from tests.conftest import FIXTURES, shown
 from tests.crawl.conftest import FAST
 from tests.crawl.sites import SiteServer, html
@@ -307,3 +309,12 @@ def test_output_is_the_same_whatever_the_hash_seed() -> None:
         )
         documents.append(json.loads(result.stdout)["findings"])
     assert documents[0] == documents[1] and len(documents[0]) > 200
+
+
+def test_summary_counts_only_the_urls_not_checked() -> None:
+    some = Report((), ("a.md",), links=LinkSummary(17, 1, 0.5, True, unchecked=16))
+    assert summary(some) == (
+        "no problems in 1 page; 1 URL checked with 1 request in 0.50s, 16 not checked (network unavailable)"
+    )
+    every = Report((), ("a.md",), links=LinkSummary(16, 0, 0.1, True, unchecked=16))
+    assert summary(every) == "no problems in 1 page; 16 URLs not checked (network unavailable)"

@@ -307,7 +307,7 @@ def test_crawl_flags_reach_the_crawler() -> None:
     links = cli._link_options(cli._settings(args))
     config = links.config
     assert (config.concurrency, config.host_concurrency, config.host_interval) == (4, 1, 2.0)
-    assert (config.total_timeout, config.connect_timeout, config.read_timeout) == (5.0, 5.0, 5.0)
+    assert (config.total_timeout, config.connect_timeout, config.read_timeout) == (5.0, 2.5, 5.0)
     assert config.allow_private
 
 

@@ -66,7 +66,9 @@ def _add_settings(parser: argparse.ArgumentParser, command: str) -> None:
         help_text = setting.help
         if command == "check" and setting.name == "format":
             help_text += f" ({', '.join(FORMATS)})"
-        if default not in (None, (), False):
+        if isinstance(default, tuple) and default:
+            help_text += f" (default: {', '.join(map(str, default))})"
+        elif default not in (None, (), False):
             help_text += (
                 f" (default: {default:g})" if isinstance(default, float) else f" (default: {default})"
             )
@@ -133,10 +135,13 @@ def _link_options(settings: Settings) -> LinkOptions:
         host_concurrency=settings.host_concurrency,
         host_interval=settings.host_interval,
         total_timeout=timeout,
-        connect_timeout=min(defaults.connect_timeout, timeout),
+        # under the whole-link limit, so that a blocked network shows as a connect failure
+        # (network-level, "not checked") rather than as the link's own timeout
+        connect_timeout=min(defaults.connect_timeout, timeout / 2),
         read_timeout=min(defaults.read_timeout, timeout),
         allow_private=settings.allow_private,
         private_host_allowlist=frozenset(host.rstrip(".").lower() for host in settings.private_hosts),
+        dns_probes=settings.dns_probes,
         user_agent=f"checker/{__version__} (link checker for department-response pages)",
     )
     return LinkOptions(config=config, base_url=settings.base_url)

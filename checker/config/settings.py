@@ -18,14 +18,16 @@ The config file is ``.checker.yaml`` in the working folder, or ``--config FILE``
       timeout: 60              # seconds to give one link, retries included
       allow_private: false     # check links to private and local addresses (intranets)
       private_hosts: [intranet.example.gov.uk]   # these hosts may be private, the rest may not
+      dns_probes: [www.gov.uk, www.google.com]   # looked up when a link's name does not resolve; [] = never
 
 A flag beats the file, the file beats the default; list settings (``rules``, ``output``,
-``select``, ``ignore``, ``private_hosts``) given both ways are joined. Every value keeps
+``select``, ``ignore``, ``private_hosts``, ``dns_probes``) given both ways are joined. Every value keeps
 its ``Origin`` (the flag, or the file and line), so a bad value is reported where it was written.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -84,6 +86,18 @@ def _text(text: str) -> str:
     if not text.strip():
         raise BadValue("an empty value")
     return text
+
+
+_LABEL = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)")
+
+
+def _host_name(text: str) -> str:
+    """A DNS name such as www.gov.uk, not a URL: it is only looked up, never connected to."""
+    name = text.strip().rstrip(".").lower()
+    labels = name.split(".")
+    if len(labels) < 2 or len(name) > 253 or not all(_LABEL.fullmatch(label) for label in labels):
+        raise BadValue(f"{text!r} is not a host name such as www.gov.uk")
+    return name
 
 
 def _boolean(text: str) -> bool:
@@ -235,6 +249,16 @@ SETTINGS: tuple[Setting, ...] = (
         "HOST",
         many=True,
     ),
+    Setting(
+        "dns_probes",
+        "crawl.dns_probes",
+        _host_name,
+        "a well-known name looked up when a link's name does not resolve, to tell a dead link from "
+        "DNS not working here (repeatable; replaces the defaults; dns_probes: [] in the config: never)",
+        "--dns-probe",
+        "HOST",
+        many=True,
+    ),
 )
 
 
@@ -258,6 +282,8 @@ class Settings:
     timeout: float = 60.0
     allow_private: bool = False
     private_hosts: tuple[str, ...] = ()
+    # the crawler's own defaults (checker.crawl.config.DEFAULT_DNS_PROBES; a test keeps them equal)
+    dns_probes: tuple[str, ...] = ("www.gov.uk", "www.google.com", "www.wikipedia.org", "www.cloudflare.com")
     config: str | None = None  # the config file read, if any
     origins: Mapping[str, Origin] = field(default_factory=dict, compare=False)
 

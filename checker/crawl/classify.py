@@ -90,9 +90,10 @@ def classify_exception(exc: BaseException, host: str, config: CrawlConfig) -> Ve
     if isinstance(exc, socket.gaierror):
         return _dns_verdict(host, exc)
     if isinstance(exc, aiohttp.ConnectionTimeoutError):
+        # network-level: a filter that drops packets looks exactly like this for every host
         return Verdict(
             LinkStatus.UNREACHABLE,
-            ErrorKind.TIMEOUT,
+            ErrorKind.CONNECT_TIMEOUT,
             f"connecting to {host} timed out after {config.connect_timeout:g} s",
             transient=True,
         )

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["CrawlConfig"]
+__all__ = ["DEFAULT_DNS_PROBES", "CrawlConfig"]
+
+#: Names that resolve on any network with working DNS: run by different operators, so
+#: that one of them being down or filtered does not make DNS look broken.
+DEFAULT_DNS_PROBES = ("www.gov.uk", "www.google.com", "www.wikipedia.org", "www.cloudflare.com")
 
 
 @dataclass(frozen=True)
@@ -17,7 +21,10 @@ class CrawlConfig:
     bytes read from the wire, ``max_decompressed_bytes`` the bytes produced by
     decompressing them.  ``private_host_allowlist`` names hosts (e.g. intranet
     sites) that may resolve to private addresses even when ``allow_private`` is
-    false.
+    false.  ``dns_probes`` are well-known names looked up (once per crawl, within
+    ``dns_probe_timeout``) when a link's name does not resolve, to tell "no such
+    name" from "DNS does not work here"; empty means do not probe (see
+    :mod:`.network`).
     """
 
     concurrency: int = 16
@@ -36,13 +43,16 @@ class CrawlConfig:
     allow_private: bool = False
     user_agent: str = "checker/0.1 (+link checker)"
     private_host_allowlist: frozenset[str] = field(default_factory=frozenset)
+    dns_probes: tuple[str, ...] = DEFAULT_DNS_PROBES
+    # longer than a resolver's first retry (5 s), so that one lost packet does not look like "no DNS"
+    dns_probe_timeout: float = 10.0
 
     def __post_init__(self) -> None:
         if self.concurrency < 1 or self.host_concurrency < 1:
             raise ValueError("concurrency and host_concurrency must be at least 1")
         if self.retries < 0 or self.max_redirects < 0:
             raise ValueError("retries and max_redirects must not be negative")
-        if min(self.connect_timeout, self.read_timeout, self.total_timeout) <= 0:
+        if min(self.connect_timeout, self.read_timeout, self.total_timeout, self.dns_probe_timeout) <= 0:
             raise ValueError("timeouts must be positive")
         if min(self.host_interval, self.backoff_base, self.backoff_cap, self.retry_after_cap) < 0:
             raise ValueError("intervals and backoffs must not be negative")

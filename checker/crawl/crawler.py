@@ -7,14 +7,24 @@ Non-http(s) URLs are SKIPPED without a request.  When any occurrence of a URL
 carries a ``#fragment``, its HTML body is read up to the full size cap so that
 its anchors are known.
 
-Network-down rule: the crawl reports ``network_down=True`` when at least one
-http(s) URL was tried, no request got any HTTP answer, every fetched URL failed
-at DNS or connect level (error kinds ``dns``, ``dns-temporary``, ``connect``,
-``no-route``; timeouts, TLS errors and private addresses do not count) and
-either more than one host was tried, or a failure was a *temporary* DNS failure
-(no nameserver reachable) or "network unreachable".  A single host with an
-NXDOMAIN or a refused connection is just a dead link.  When the network is
-down every http(s) result becomes UNCHECKED instead of dead.
+Network-down rule: a failure to reach a host at all (error kinds ``dns``,
+``dns-temporary``, ``connect``, ``no-route``, ``connect-timeout``) is a verdict on
+the link only when the network demonstrably works (see :mod:`.network`):
+
+* A failed name lookup is confirmed by looking up the well-known names of
+  ``CrawlConfig.dns_probes`` (once per crawl).  If one resolves, the link's name
+  really does not exist (DEAD, or UNREACHABLE for a lookup that keeps failing); if
+  none does, DNS is not working here, the link is UNCHECKED and the crawl reports
+  ``network_down``, even when some other (e.g. local) host answered.
+* A failed connection is a verdict once some other host at the same kind of address
+  (public, or local) has answered over HTTP in this crawl; until then it is held.
+  When the crawl ends, held failures are UNCHECKED and the crawl reports
+  ``network_down``: nothing showed that the way to those hosts works.
+* With ``dns_probes`` empty, failed lookups follow the old heuristic: held until any
+  HTTP answer; at the end the network is down when they span more than one host or
+  one was a temporary DNS failure, and a single host's NXDOMAIN is just a dead link.
+
+Timeouts after connecting, TLS errors and private addresses are verdicts as they come.
 
 ``on_result`` receives final results only: failures that could still turn out
 to be "network down" are held back until something proves the network works
@@ -43,6 +53,7 @@ from .config import CrawlConfig
 from .fetch import Fetcher
 from .guard import GuardResolver
 from .limits import RequestGate
+from .network import AddressBook, DnsProbe, Reach
 
 __all__ = ["crawl", "crawl_sync", "plan"]
 
@@ -85,50 +96,124 @@ def _is_http(url: str) -> bool:
     return url.partition(":")[0].lower() in ("http", "https") and ":" in url
 
 
-class _Collector:
-    """Stores results and applies the network-down rule (see module docstring)."""
+def _host(url: str) -> str | None:
+    try:
+        return urlsplit(url).hostname
+    except ValueError:
+        return None
 
-    def __init__(self, on_result: OnResult | None) -> None:
+
+def _neutral(result: LinkResult) -> bool:
+    """No request was made, so the result says nothing about the network."""
+    kind = result.error_kind
+    return result.status is LinkStatus.SKIPPED or (
+        result.status_code is None and kind is not None and kind.no_request
+    )
+
+
+def _unchecked(result: LinkResult, why: str) -> LinkResult:
+    return _simple(result.url, LinkStatus.UNCHECKED, ErrorKind.NETWORK_DOWN, why, result.attempts)
+
+
+def _old_heuristic_down(held: list[LinkResult]) -> bool:
+    """Failed lookups with probing off: down when several hosts failed, or DNS failed "for now"."""
+    hosts = {_host(r.url) for r in held}
+    return bool(held) and (
+        len(hosts) > 1 or any(r.error_kind is not None and r.error_kind.network_hard for r in held)
+    )
+
+
+class _Collector:
+    """Stores results and decides which failures to reach a host are verdicts (see module docstring).
+
+    A held failure waits with the kinds of address (:class:`Reach`) that some HTTP answer
+    must have come from before the failure counts; an empty set means any answer will do
+    (a failed lookup while probing is off).
+    """
+
+    def __init__(self, on_result: OnResult | None, book: AddressBook, probes: tuple[str, ...]) -> None:
         self.results: dict[str, LinkResult] = {}
         self._on_result = on_result
-        self._held: list[LinkResult] = []
-        self._network_up = False
+        self._book = book
+        self._probes = probes
+        self._held: list[tuple[LinkResult, frozenset[Reach]]] = []
+        self._answered: set[Reach] = set()  # kinds of address that answered over HTTP
+        self._dns_down = False  # a lookup failed and no probe name resolved
 
     def _emit(self, result: LinkResult) -> None:
         self.results[result.url] = result
         if self._on_result is not None:
             self._on_result(result)
 
-    def add(self, result: LinkResult) -> None:
-        neutral = result.status is LinkStatus.SKIPPED or (
-            result.status_code is None and result.error_kind is not None and result.error_kind.no_request
-        )
-        network_level = (
-            result.status_code is None and result.error_kind is not None and result.error_kind.network_level
-        )
-        if neutral or self._network_up:
+    def add(self, result: LinkResult, dns_works: bool | None = None) -> None:
+        """Take one result; ``dns_works`` is the probes' answer when its lookup failed (None: no probe)."""
+        learnt = self._learn(result)
+        kind = result.error_kind
+        if _neutral(result) or kind is None or not kind.network_level:
             self._emit(result)
-        elif network_level:
-            self._held.append(result)
+        elif kind.dns_level and dns_works is not None:
+            self._settle_lookup(result, dns_works)
         else:
-            self._network_up = True
+            needs = self._needs(result)
+            if self._answered and needs <= self._answered:
+                self._emit(result)
+            else:
+                self._held.append((result, needs))
+        if learnt:  # only new evidence can release anything: each held result is looked at rarely
+            self._release()
+
+    def _learn(self, result: LinkResult) -> bool:
+        """Note the kinds of address that answered over HTTP in ``result``; True if one is new.
+
+        Every redirect hop answered, and so did the last host unless the result is a failure
+        to get an answer from it.
+        """
+        answered = [hop.url for hop in result.redirects]
+        kind = result.error_kind
+        if result.status_code is not None and (kind is None or kind.answered):
+            answered.append(result.final_url)
+        before = len(self._answered)
+        for url in answered:
+            reach = self._book.reach(_host(url))
+            if len(reach) == 1:  # a host at both kinds of address proves neither
+                self._answered |= reach
+        return len(self._answered) > before
+
+    def _needs(self, result: LinkResult) -> frozenset[Reach]:
+        kind = result.error_kind
+        if kind is not None and kind.dns_level:  # probing is off
+            return frozenset()
+        # where the connection failed; a host never resolved counts as public, the stricter case
+        return self._book.reach(_host(result.final_url)) or frozenset({Reach.PUBLIC})
+
+    def _settle_lookup(self, result: LinkResult, dns_works: bool) -> None:
+        if dns_works:
             self._emit(result)
-            held, self._held = self._held, []
-            for r in held:
-                self._emit(r)
+            return
+        self._dns_down = True
+        names = ", ".join(self._probes)
+        why = (
+            f"not checked: the network was unavailable (DNS is not working here: none of {names} "
+            f"could be looked up); {result.detail}"
+        )
+        self._emit(_unchecked(result, why))
+
+    def _release(self) -> None:
+        waiting = []
+        for result, needs in self._held:
+            if needs <= self._answered:
+                self._emit(result)
+            else:
+                waiting.append((result, needs))
+        self._held = waiting
 
     def finish(self) -> bool:
-        """Emit what is still held; return whether the network was down."""
+        """Decide what is still held; return whether the network was down."""
         held, self._held = self._held, []
-        hosts = {urlsplit(r.url).hostname for r in held}
-        down = bool(held) and (
-            len(hosts) > 1 or any(r.error_kind is not None and r.error_kind.network_hard for r in held)
-        )
-        for r in held:
-            why = f"not checked: the network was unavailable; {r.detail}"
-            self._emit(
-                _simple(r.url, LinkStatus.UNCHECKED, ErrorKind.NETWORK_DOWN, why, r.attempts) if down else r
-            )
+        results = [result for result, _needs in held]
+        down = self._dns_down or any(needs for _result, needs in held) or _old_heuristic_down(results)
+        for r in results:
+            self._emit(_unchecked(r, f"not checked: the network was unavailable; {r.detail}") if down else r)
         return down
 
 
@@ -147,7 +232,8 @@ async def crawl(
     for every https connection (default: system trust store, verification on).
     """
     started = time.monotonic()
-    collector = _Collector(on_result)
+    book = AddressBook()
+    collector = _Collector(on_result, book, config.dns_probes)
     to_fetch: list[tuple[str, bool]] = []
     for key, want_anchors in plan(urls).items():
         if _is_http(key):
@@ -159,7 +245,13 @@ async def crawl(
     sent = SimpleNamespace(count=0)
     if to_fetch:
         await _run(
-            to_fetch, config, resolver=resolver, ssl_context=ssl_context, collector=collector, sent=sent
+            to_fetch,
+            config,
+            resolver=resolver,
+            ssl_context=ssl_context,
+            collector=collector,
+            book=book,
+            sent=sent,
         )
     network_down = collector.finish()
     return CrawlReport(
@@ -177,6 +269,7 @@ async def _run(
     resolver: AbstractResolver | None,
     ssl_context: ssl.SSLContext | None,
     collector: _Collector,
+    book: AddressBook,
     sent: SimpleNamespace,
 ) -> None:
     async def count_sent(
@@ -187,7 +280,8 @@ async def _run(
     trace = aiohttp.TraceConfig()
     trace.on_request_headers_sent.append(count_sent)
     inner = resolver if resolver is not None else DefaultResolver()
-    guard = GuardResolver(inner, config, owns_inner=resolver is None)
+    guard = GuardResolver(inner, config, owns_inner=resolver is None, on_resolved=book.note)
+    probe = DnsProbe(guard, config.dns_probes, config.dns_probe_timeout)
     try:
         connector = aiohttp.TCPConnector(
             resolver=guard,
@@ -219,18 +313,29 @@ async def _run(
             )
 
             async def one(url: str, want_anchors: bool) -> None:
+                dns_works: bool | None = None
                 try:
                     result = await fetcher.check(url, want_anchors)
+                    dns_works = await _confirm_lookup(result, probe)
                 except Exception as exc:  # a bug must not lose the other results
                     why = f"the check failed unexpectedly ({type(exc).__name__}: {exc})"
                     result = _simple(url, LinkStatus.ERROR, ErrorKind.INTERNAL, why)
-                collector.add(result)
+                collector.add(result, dns_works)
 
             async with asyncio.TaskGroup() as group:
                 for url, want_anchors in to_fetch:
                     group.create_task(one(url, want_anchors))
     finally:
+        await probe.close()
         await guard.close()
+
+
+async def _confirm_lookup(result: LinkResult, probe: DnsProbe) -> bool | None:
+    """For a failed lookup, whether DNS works here (the probe's shared answer); otherwise None."""
+    kind = result.error_kind
+    if not probe.names or kind is None or not kind.dns_level:
+        return None
+    return await probe.works()
 
 
 def crawl_sync(

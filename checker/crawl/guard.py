@@ -12,20 +12,31 @@ Two checks, both made *before* any connection is opened:
 
 The guard is off when ``CrawlConfig.allow_private`` is true; host names listed
 in ``CrawlConfig.private_host_allowlist`` are exempt from the resolver check.
+Because every connection's addresses pass through it, the guard also tells an
+``on_resolved`` callback which addresses each host got (the crawler's
+:class:`~checker.crawl.network.AddressBook` uses them to tell local from public hosts).
 """
 
 from __future__ import annotations
 
 import ipaddress
 import socket
+from collections.abc import Callable
 
 from aiohttp.abc import AbstractResolver, ResolveResult
 
 from .config import CrawlConfig
 
-__all__ = ["GuardResolver", "PrivateAddressError", "forbidden_literal", "is_forbidden_address"]
+__all__ = [
+    "GuardResolver",
+    "PrivateAddressError",
+    "forbidden_literal",
+    "ip_literal",
+    "is_forbidden_address",
+]
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+OnResolved = Callable[[str, list[str]], None]
 
 
 class PrivateAddressError(OSError):
@@ -61,7 +72,8 @@ def is_forbidden_address(address: str | IPAddress) -> bool:
     )
 
 
-def _literal(host: str) -> IPAddress | None:
+def ip_literal(host: str) -> IPAddress | None:
+    """The address, when ``host`` is an IP literal (``[::1]``, ``10.0.0.1``); otherwise ``None``."""
     try:
         return ipaddress.ip_address(host.strip("[]").split("%", 1)[0])
     except ValueError:
@@ -77,7 +89,7 @@ def forbidden_literal(host: str, config: CrawlConfig) -> str | None:
     """If ``host`` is an IP literal the guard forbids, return it; otherwise ``None``."""
     if config.allow_private:
         return None
-    ip = _literal(host)
+    ip = ip_literal(host)
     if ip is None or not is_forbidden_address(ip):
         return None
     return str(ip)
@@ -86,20 +98,30 @@ def forbidden_literal(host: str, config: CrawlConfig) -> str | None:
 class GuardResolver(AbstractResolver):
     """Resolver wrapper that filters out forbidden addresses (see module docstring)."""
 
-    def __init__(self, inner: AbstractResolver, config: CrawlConfig, *, owns_inner: bool) -> None:
+    def __init__(
+        self,
+        inner: AbstractResolver,
+        config: CrawlConfig,
+        *,
+        owns_inner: bool,
+        on_resolved: OnResolved | None = None,
+    ) -> None:
         self._inner = inner
         self._config = config
         self._owns_inner = owns_inner
+        self._on_resolved = on_resolved
 
     async def resolve(
         self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
     ) -> list[ResolveResult]:
         results = await self._inner.resolve(host, port, family)
-        if not results or host_exempt(host, self._config):
-            return results
-        allowed = [r for r in results if not is_forbidden_address(r["host"])]
-        if not allowed:
-            raise PrivateAddressError(host, results[0]["host"])
+        allowed = results
+        if results and not host_exempt(host, self._config):
+            allowed = [r for r in results if not is_forbidden_address(r["host"])]
+            if not allowed:
+                raise PrivateAddressError(host, results[0]["host"])
+        if self._on_resolved is not None:
+            self._on_resolved(host, [r["host"] for r in allowed])
         return allowed
 
     async def close(self) -> None:

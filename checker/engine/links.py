@@ -89,13 +89,16 @@ def check_links(
     finally:
         if progress is not None:
             progress.done()
-    summary = LinkSummary(len(report.results), report.requests, report.elapsed, report.network_down)
+    unchecked = sum(result.status is LinkStatus.UNCHECKED for result in report.results.values())
+    summary = LinkSummary(
+        len(report.results), report.requests, report.elapsed, report.network_down, unchecked
+    )
     notes: tuple[str, ...] = ()
     if report.network_down:
-        unchecked = sum(result.status is LinkStatus.UNCHECKED for result in report.results.values())
         notes = (
-            f"the network is unavailable (no host could be reached or resolved), so {unchecked} URLs "
-            "were not checked; this is not a verdict on the links. Run again when online, or use --offline.",
+            f"the network is unavailable (names did not resolve, or no host of theirs could be reached), "
+            f"so {unchecked} URLs were not checked; this is not a verdict on the links. "
+            "Run again when online, or use --offline.",
         )
     relative = relative_links(pages)
     if relative and options.base_url is None:

@@ -46,6 +46,7 @@ class ErrorKind(enum.StrEnum):
     DNS_TEMPORARY = "dns-temporary"  # the resolver failed for now (SERVFAIL, no answer)
     CONNECT = "connect"  # refused, or could not connect
     NO_ROUTE = "no-route"  # no route to the host or network
+    CONNECT_TIMEOUT = "connect-timeout"  # no answer to the connection attempt (dropped packets)
     PRIVATE_ADDRESS = "private-address"  # resolves to a private/loopback/reserved address
     NETWORK_DOWN = "network-down"  # not checked: nothing could be reached at all
     # the connection
@@ -83,6 +84,16 @@ class ErrorKind(enum.StrEnum):
         return self in (ErrorKind.DNS_TEMPORARY, ErrorKind.NO_ROUTE)
 
     @property
+    def dns_level(self) -> bool:
+        """The name lookup failed: a verdict only once DNS is known to work (the crawler probes it)."""
+        return self in (ErrorKind.DNS, ErrorKind.DNS_TEMPORARY)
+
+    @property
+    def answered(self) -> bool:
+        """The verdict is about what the host answered over HTTP, so the network reached the host."""
+        return self in _ANSWERED
+
+    @property
     def no_request(self) -> bool:
         """No request was made, so the result says nothing about the network."""
         return self in (ErrorKind.INVALID_URL, ErrorKind.INTERNAL)
@@ -93,7 +104,24 @@ class ErrorKind(enum.StrEnum):
         return self in (ErrorKind.DNS, ErrorKind.PRIVATE_ADDRESS)
 
 
-_NETWORK_LEVEL = frozenset({ErrorKind.DNS, ErrorKind.DNS_TEMPORARY, ErrorKind.CONNECT, ErrorKind.NO_ROUTE})
+_NETWORK_LEVEL = frozenset(
+    {ErrorKind.DNS, ErrorKind.DNS_TEMPORARY, ErrorKind.CONNECT, ErrorKind.NO_ROUTE, ErrorKind.CONNECT_TIMEOUT}
+)
+_ANSWERED = frozenset(
+    {
+        ErrorKind.HTTP_STATUS,
+        ErrorKind.BOT_CHALLENGE,
+        ErrorKind.LOGIN,
+        ErrorKind.FORBIDDEN,
+        ErrorKind.RATE_LIMITED,
+        ErrorKind.NOT_FOUND_PAGE,
+        ErrorKind.REDIRECT_HOME,
+        ErrorKind.REDIRECT_SEARCH,
+        ErrorKind.REDIRECT_LOOP,
+        ErrorKind.REDIRECT_SCHEME,
+        ErrorKind.TOO_MANY_REDIRECTS,
+    }
+)
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ class LinkSummary:
     requests: int
     elapsed: float
     network_down: bool
+    unchecked: int = 0  # URLs not checked (the network was down for them)
 
 
 @dataclass(frozen=True)

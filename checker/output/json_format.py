@@ -5,7 +5,8 @@
                "message", "fix", "department", "url", "fingerprint", "fields",
                "evidence"?: {what the crawler saw, numbers as numbers}}],
  "summary": {"files", "findings", "errors", "warnings", "infos", "unreadable",
-             "hidden", "rule_failures", "links"?: {"urls", "requests", "elapsed", "network_down"}},
+             "hidden", "rule_failures",
+                 "links"?: {"urls", "requests", "elapsed", "network_down", "unchecked"}},
  "errors": [{"path", "line", "message"}],      # pages that could not be read
  "rule_failures": [{"rule", "path", "error"}], # checks that raised (exit code 3)
  "notes": [...],
@@ -97,6 +98,7 @@ def document(report: Report) -> dict[str, Any]:
             "requests": report.links.requests,
             "elapsed": round(report.links.elapsed, 3),
             "network_down": report.links.network_down,
+            "unchecked": report.links.unchecked,
         }
     return {
         "version": VERSION,

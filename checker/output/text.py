@@ -29,11 +29,14 @@ def summary(report: Report) -> str:
         line += f"; {_plural(count, 'finding')} {reason} not shown"
     if report.links is not None:
         links = report.links
-        if links.network_down:
+        checked = links.urls - links.unchecked
+        if links.unchecked and not checked:
             line += f"; {_plural(links.urls, 'URL')} not checked (network unavailable)"
         else:
             requests = _plural(links.requests, "request")
-            line += f"; {_plural(links.urls, 'URL')} checked with {requests} in {links.elapsed:.2f}s"
+            line += f"; {_plural(checked, 'URL')} checked with {requests} in {links.elapsed:.2f}s"
+            if links.unchecked:
+                line += f", {links.unchecked} not checked (network unavailable)"
     return line
 
 

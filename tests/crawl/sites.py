@@ -30,6 +30,11 @@ trustme certificate for every name in ``HTTPS_HOSTS``), and dispatches on the
   ``max_inflight_total``.
 * ``make_resolver(fail_all=errno)``: a resolver failing every lookup with that
   ``socket.EAI_*`` code (e.g. ``socket.EAI_AGAIN`` imitates "network down").
+* DNS works by default: the well-known names the crawler probes when a lookup fails
+  (``DEFAULT_DNS_PROBES``) resolve too (to 127.0.0.1, like every name here), so an
+  unknown name is really unknown.  ``make_resolver(dns_works=False)`` resolves only
+  the imitated hosts, as a filtered network does (a probe name that is also an
+  imitated host, such as www.gov.uk, still resolves).
 """
 
 from __future__ import annotations
@@ -50,6 +55,8 @@ import trustme
 from aiohttp import web
 from aiohttp.abc import AbstractResolver, ResolveResult
 
+from checker.crawl.config import DEFAULT_DNS_PROBES
+
 Handler = Callable[[web.Request, "SiteServer"], Awaitable[web.StreamResponse]]
 
 HTTPS_HOSTS = ("www.gov.uk", "assets.publishing.service.gov.uk")
@@ -62,7 +69,7 @@ class SiteResolver(AbstractResolver):
     """Maps known names to 127.0.0.1 (never anything else); fails every other lookup."""
 
     def __init__(self, ports: Mapping[str, Mapping[int, int]], *, fail_all: int | None = None) -> None:
-        self._ports = ports  # host -> {url port: local port}
+        self.ports = ports  # host -> {url port: local port}
         self._fail_all = fail_all
         self.lookups: list[str] = []
 
@@ -72,7 +79,7 @@ class SiteResolver(AbstractResolver):
         self.lookups.append(host)
         if self._fail_all is not None:
             raise socket.gaierror(self._fail_all, "Temporary failure in name resolution")
-        mapping = self._ports.get(host.lower().rstrip("."))
+        mapping = self.ports.get(host.lower().rstrip("."))
         if mapping is None:
             raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
         return [
@@ -298,9 +305,9 @@ class SiteServer:
     def hits(self, host: str, path: str) -> int:
         return sum(n for (h, p, _m), n in self.requests.items() if h == host and p == path)
 
-    def make_resolver(self, *, fail_all: int | None = None) -> SiteResolver:
+    def make_resolver(self, *, fail_all: int | None = None, dns_works: bool = True) -> SiteResolver:
         ports: dict[str, Mapping[int, int]] = {}
-        for host in self.routes:
+        for host in (*self.routes, *(DEFAULT_DNS_PROBES if dns_works else ())):
             ports[host] = _PortMap(self)
         ports[REFUSED_HOST] = {80: self.refused_port, 443: self.refused_port}
         return SiteResolver(ports, fail_all=fail_all)

@@ -8,6 +8,7 @@ import socket
 import pytest
 
 from checker.crawl import CrawlConfig, crawl
+from checker.crawl.config import DEFAULT_DNS_PROBES
 from checker.crawl.guard import forbidden_literal, is_forbidden_address
 from checker.model.links import LinkResult, LinkStatus
 
@@ -93,23 +94,42 @@ async def test_single_temporary_dns_failure_is_network_down(site: SiteServer, co
     assert report.results[MOVED].status is LinkStatus.UNCHECKED
 
 
-async def test_several_unknown_hosts_count_as_network_down(site: SiteServer, config: CrawlConfig) -> None:
+async def test_without_probes_several_failing_hosts_count_as_network_down(
+    site: SiteServer, config: CrawlConfig
+) -> None:
+    # dns_probes empty: failed lookups follow the old heuristic, and no probe name is looked up
+    urls = [f"http://{UNKNOWN_HOST}/a", f"http://{REFUSED_HOST}/b"]
+    report = await crawl(urls, dataclasses.replace(config, dns_probes=()), resolver=site.resolver)
+    assert report.network_down
+    assert {r.status for r in report.results.values()} == {LinkStatus.UNCHECKED}
+    assert set(site.resolver.lookups) == {UNKNOWN_HOST, REFUSED_HOST}
+
+
+async def test_unknown_name_is_dead_when_dns_works_even_if_nothing_answered(
+    site: SiteServer, config: CrawlConfig
+) -> None:
+    # a probe name resolves, so the NXDOMAIN is a verdict; but no host answered over HTTP,
+    # so the refused connection proves nothing about its link
     urls = [f"http://{UNKNOWN_HOST}/a", f"http://{REFUSED_HOST}/b"]
     report = await crawl(urls, config, resolver=site.resolver)
     assert report.network_down
-    assert {r.status for r in report.results.values()} == {LinkStatus.UNCHECKED}
+    assert [report.results[u].status for u in urls] == [LinkStatus.DEAD, LinkStatus.UNCHECKED]
 
 
 async def test_one_unknown_host_alone_is_just_dead(site: SiteServer, config: CrawlConfig) -> None:
+    # DNS demonstrably works here (the probe names resolve), so a name it does not know is dead
     urls = [f"http://{UNKNOWN_HOST}/a", f"http://{UNKNOWN_HOST}/b"]
     serial = dataclasses.replace(config, host_concurrency=1)
     report = await crawl(urls, serial, resolver=site.resolver)
     assert not report.network_down
     assert {r.status for r in report.results.values()} == {LinkStatus.DEAD}
     assert site.resolver.lookups.count(UNKNOWN_HOST) == 1  # the host verdict is remembered
+    assert all(site.resolver.lookups.count(name) <= 1 for name in DEFAULT_DNS_PROBES)
 
 
 async def test_dead_host_among_working_ones_is_dead(site: SiteServer, config: CrawlConfig) -> None:
+    # DNS works (probe names resolve) and www.dcms.gov.uk answers from the same kind of
+    # address as the refusing host: both failures are verdicts
     seen: list[str] = []
     urls = [f"http://{UNKNOWN_HOST}/a", f"http://{REFUSED_HOST}/b", MOVED]
     report = await crawl(
