@@ -23,3 +23,10 @@ def shown(path: str | Path) -> str:
         return absolute.relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:
         return str(path)
+
+
+@pytest.fixture(autouse=True)
+def _own_link_store(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test that runs `checker check` online gets a link store of its own, never the checkout's."""
+    folder = tmp_path_factory.mktemp("store")
+    monkeypatch.setattr("checker.cli.options.default_path", lambda root=None: folder / "links.db")

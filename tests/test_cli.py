@@ -151,7 +151,7 @@ def test_internal_error_exit_three(
     def explode(*_: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("checker.cli.commands.run", explode)
+    monkeypatch.setattr("checker.cli.running.run", explode)
     code, _, err = run(capsys, "check", "--offline", CLEAN)
     assert code == 3
     assert "internal error: RuntimeError: boom" in err and "Traceback" not in err

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from checker.cli import commands
+from checker.cli import commands, options
 from checker.engine.kinds import KINDS
 from checker.engine.links import LinkOptions
 from checker.engine.plan import Selection, make_plan
@@ -235,7 +235,7 @@ async def test_content_profile_sends_no_request(
             resolver=site.resolver,
             ssl_context=site.client_ssl,
         )
-        monkeypatch.setattr(commands, "_link_options", lambda settings: links)
+        monkeypatch.setattr(options, "link_options", lambda settings: links)
         code = await asyncio.to_thread(
             commands.main, ["check", "--profile", "content", "--format", "json", str(SEED)]
         )
@@ -259,7 +259,7 @@ def test_private_hosts_reach_the_crawler() -> None:
     args = commands._parser().parse_args(
         ["check", "--allow-private-host", "Intranet.Example.", "--allow-private-host", "wiki.example", "x.md"]
     )
-    config = commands._link_options(commands._settings(args)).config
+    config = options.link_options(options.settings_of(args)).config
     assert config.private_host_allowlist == frozenset({"intranet.example", "wiki.example"})
     assert not config.allow_private
 

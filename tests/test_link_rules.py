@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from checker.cli import commands as cli
+from checker.cli import options
 from checker.crawl import crawl
 from checker.engine.collect import collect
 from checker.engine.links import LinkOptions as LinkCheck
@@ -228,7 +229,7 @@ async def test_verdict_for_each_distinct_url() -> None:
 async def test_cli_findings_text(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     async with SiteServer(routes=ROUTES) as site:
         links = LinkCheck(config=CONFIG, resolver=site.resolver, ssl_context=site.client_ssl)
-        monkeypatch.setattr(cli, "_link_options", lambda settings: links)
+        monkeypatch.setattr(options, "link_options", lambda settings: links)
         seed = str(FIXTURES / "corpus" / "seed" / "action11-2012-12-20.md")
         code = await asyncio.to_thread(cli.main, ["check", "--format", "json", seed])
     assert code == 1
@@ -273,7 +274,7 @@ async def test_network_down_is_said_once_and_no_link_is_dead(
 ) -> None:
     async with SiteServer(routes=ROUTES) as site:
         links = LinkCheck(config=CONFIG, resolver=site.make_resolver(fail_all=socket.EAI_AGAIN))
-        monkeypatch.setattr(cli, "_link_options", lambda settings: links)
+        monkeypatch.setattr(options, "link_options", lambda settings: links)
         code = await asyncio.to_thread(cli.main, ["check", CORPUS])
         assert sum(site.requests.values()) == 0
     out = capsys.readouterr().out
@@ -304,7 +305,7 @@ def test_crawl_flags_reach_the_crawler() -> None:
             "x.md",
         ]
     )
-    links = cli._link_options(cli._settings(args))
+    links = options.link_options(options.settings_of(args))
     config = links.config
     assert (config.concurrency, config.host_concurrency, config.host_interval) == (4, 1, 2.0)
     assert (config.total_timeout, config.connect_timeout, config.read_timeout) == (5.0, 2.5, 5.0)
@@ -356,7 +357,7 @@ async def test_site_relative_links_without_a_base_url_are_named_in_a_note() -> N
 
 def test_base_url_flag_and_config(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     args = cli._parser().parse_args(["check", "--base-url", "https://www.gov.uk/", "x.md"])
-    links = cli._link_options(cli._settings(args))
+    links = options.link_options(options.settings_of(args))
     assert links.base_url == "https://www.gov.uk/"
     with pytest.raises(SystemExit):
         cli._parser().parse_args(["check", "--base-url", "www.gov.uk", "x.md"])

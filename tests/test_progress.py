@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from checker.cli.commands import _progress_enabled
+from checker.cli.options import progress_enabled as _progress_enabled
 from checker.cli.progress import Progress
 from checker.model.links import LinkResult, LinkStatus
 

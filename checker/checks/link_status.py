@@ -17,17 +17,22 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from checker.engine.api import CheckKind, Context, LinkSite, Rule, Scope
-from checker.model.finding import Finding
+from checker.model.finding import Finding, Severity
 from checker.model.links import LinkResult, LinkStatus, fetch_key
 
 STATUS, REDIRECT, FRAGMENT, SLOW = "link-status", "link-redirect", "link-fragment", "link-slow"
 _WORDS = tuple(status.value for status in LinkStatus)
-FIELDS = frozenset({"text", "status", "code", "detail", "final_url", "elapsed", "attempts", "hint"})
+FIELDS = frozenset(
+    {"text", "status", "code", "detail", "final_url", "elapsed", "attempts", "hint", "runs", "persisted"}
+)
 
 
 @dataclass(frozen=True)
 class StatusOptions:
     statuses: tuple[str, ...] = ()
+    #: a failure that has lasted this many checked runs in a row (the link store counts them)
+    #: is an error, whatever the rule's level: one bad night warns, a week fails. 0: never.
+    escalate_after: int = 0
 
     def __post_init__(self) -> None:
         for word in self.statuses:
@@ -51,8 +56,11 @@ class SlowOptions:
     seconds: float = 5.0
 
 
-def _finding(rule: Rule[Any], site: LinkSite, context: Context, result: LinkResult) -> Finding:
+def _finding(
+    rule: Rule[Any], site: LinkSite, context: Context, result: LinkResult, severity: Severity | None = None
+) -> Finding:
     link, department = site.link, site.department
+    runs = context.failing_runs.get(result.url, 1) if result.status.failing else 0
     known = context.registry.lookup(department) if department else None
     hint = ""
     if known and known.strategy and link.is_read_more and fetch_key(known.strategy) != fetch_key(link.url):
@@ -71,13 +79,19 @@ def _finding(rule: Rule[Any], site: LinkSite, context: Context, result: LinkResu
         elapsed=round(result.elapsed, 1),
         attempts=result.attempts,
         hint=hint,
+        runs=runs,
+        persisted=f"; failing for {runs} runs in a row" if runs > 1 else "",
+        severity=severity,
     )
 
 
 def check_status(rule: Rule[StatusOptions], site: LinkSite, context: Context) -> Iterator[Finding]:
-    result = site.result
-    if result is not None and result.status.value in rule.options.statuses:
-        yield _finding(rule, site, context, result)
+    result, options = site.result, rule.options
+    if result is None or result.status.value not in options.statuses:
+        return
+    runs = context.failing_runs.get(result.url, 1)
+    escalated = options.escalate_after and runs >= options.escalate_after
+    yield _finding(rule, site, context, result, Severity.ERROR if escalated else None)
 
 
 def check_redirect(rule: Rule[RedirectOptions], site: LinkSite, context: Context) -> Iterator[Finding]:

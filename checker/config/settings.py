@@ -19,6 +19,15 @@ The config file is ``.checker.yaml`` in the working folder, or ``--config FILE``
       allow_private: false     # check links to private and local addresses (intranets)
       private_hosts: [intranet.example.gov.uk]   # these hosts may be private, the rest may not
       dns_probes: [www.gov.uk, www.google.com]   # looked up when a link's name does not resolve; [] = never
+    store:
+      db: .checker/links.db    # the link store, relative to this file
+      enabled: true            # record link results and use them as a cache
+      cache: true
+      max_age: 1h              # a working link's result stands in for a fetch this long
+      failure_max_age: 5m      # a failing link's, much shorter
+      keep_runs: 0             # nightly: keep only the newest N runs (0: all)
+    report:
+      out: reports/            # where `checker nightly` and `checker report` write
 
 A flag beats the file, the file beats the default; list settings (``rules``, ``output``,
 ``select``, ``ignore``, ``private_hosts``, ``dns_probes``) given both ways are joined. Every value keeps
@@ -100,6 +109,22 @@ def _host_name(text: str) -> str:
     return name
 
 
+_DURATION = re.compile(r"^\s*(?P<number>\d+(?:\.\d+)?)\s*(?P<unit>s|m|h|d)?\s*$")
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def _duration(text: str) -> float:
+    """Seconds from ``90``, ``90s``, ``15m``, ``6h`` or ``2d``."""
+    match = _DURATION.match(text)
+    if match is None:
+        raise BadValue(f"{text!r} is not a duration such as 90s, 15m, 6h or 2d")
+    return float(match["number"]) * _UNIT_SECONDS[match["unit"] or "s"]
+
+
+def _count(text: str) -> int:
+    return _whole(text, minimum=0)
+
+
 def _boolean(text: str) -> bool:
     words = {"true": True, "yes": True, "on": True, "false": False, "no": False, "off": False}
     if text.lower() not in words:
@@ -119,8 +144,8 @@ class Setting:
     metavar: str | None = None
     many: bool = False  # a list: repeatable flag (comma-separated too), a YAML list in the file
     boolean: bool = False
-    relative_paths: bool = False  # list of folders, relative to the config file
-    commands: tuple[str, ...] = ("check",)
+    relative_paths: bool = False  # paths in the config file are relative to its folder
+    commands: tuple[str, ...] = ("check", "nightly")
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -133,7 +158,7 @@ SETTINGS: tuple[Setting, ...] = (
         "DIR",
         many=True,
         relative_paths=True,
-        commands=("check", "rules"),
+        commands=("check", "nightly", "rules"),
     ),
     Setting(
         "profile",
@@ -142,7 +167,7 @@ SETTINGS: tuple[Setting, ...] = (
         "rule profile: default, strict, content, ci, or your own",
         "--profile",
         "NAME",
-        commands=("check", "rules"),
+        commands=("check", "nightly", "rules"),
     ),
     Setting(
         "select",
@@ -152,7 +177,7 @@ SETTINGS: tuple[Setting, ...] = (
         "--select",
         "RULES",
         many=True,
-        commands=("check", "rules"),
+        commands=("check", "nightly", "rules"),
     ),
     Setting(
         "ignore",
@@ -162,7 +187,7 @@ SETTINGS: tuple[Setting, ...] = (
         "--ignore",
         "RULES",
         many=True,
-        commands=("check", "rules"),
+        commands=("check", "nightly", "rules"),
     ),
     Setting(
         "min_level",
@@ -179,7 +204,7 @@ SETTINGS: tuple[Setting, ...] = (
         "format of standard output",
         "--format",
         "FORMAT",
-        commands=("check", "rules"),
+        commands=("check", "nightly", "rules"),
     ),
     Setting(
         "output",
@@ -259,6 +284,71 @@ SETTINGS: tuple[Setting, ...] = (
         "HOST",
         many=True,
     ),
+    Setting(
+        "db",
+        "store.db",
+        Path,
+        "the link store (SQLite): history, cache, the nightly report's source "
+        "(default: .checker/links.db beside the config file, else in the working folder)",
+        "--db",
+        "PATH",
+        relative_paths=True,
+        commands=("check", "nightly", "report", "prune"),
+    ),
+    Setting(
+        "store",
+        "store.enabled",
+        _boolean,
+        "record link results in the store and use it as a cache when links are checked",
+        "--store",
+        boolean=True,
+    ),
+    Setting(
+        "cache",
+        "store.cache",
+        _boolean,
+        "reuse results younger than --max-age instead of fetching (--no-cache: fetch every link)",
+        "--cache",
+        boolean=True,
+        commands=("check",),
+    ),
+    Setting(
+        "max_age",
+        "store.max_age",
+        _duration,
+        "how old a working link's stored result may be to stand in for a fetch (90s, 15m, 6h, 2d)",
+        "--max-age",
+        "DURATION",
+        commands=("check",),
+    ),
+    Setting(
+        "failure_max_age",
+        "store.failure_max_age",
+        _duration,
+        "the same for a failing link's result, much shorter: a link is never held dead from a stale run",
+        "--failure-max-age",
+        "DURATION",
+        commands=("check",),
+    ),
+    Setting(
+        "out",
+        "report.out",
+        Path,
+        "the folder the nightly report is written to",
+        "--out",
+        "DIR",
+        relative_paths=True,
+        commands=("nightly", "report"),
+    ),
+    Setting(
+        "keep_runs",
+        "store.keep_runs",
+        _count,
+        "keep only the newest N runs in the store (0: keep all); history is kept",
+        "--keep-runs",
+        "N",
+        commands=("nightly", "prune"),
+    ),
 )
 
 
@@ -284,6 +374,13 @@ class Settings:
     private_hosts: tuple[str, ...] = ()
     # the crawler's own defaults (checker.crawl.config.DEFAULT_DNS_PROBES; a test keeps them equal)
     dns_probes: tuple[str, ...] = ("www.gov.uk", "www.google.com", "www.wikipedia.org", "www.cloudflare.com")
+    db: Path | None = None
+    store: bool = True
+    cache: bool = True
+    max_age: float = 3600.0
+    failure_max_age: float = 300.0
+    out: Path = Path("reports")
+    keep_runs: int = 0
     config: str | None = None  # the config file read, if any
     origins: Mapping[str, Origin] = field(default_factory=dict, compare=False)
 
@@ -344,6 +441,8 @@ def read_config(path: Path) -> Values:
                     value = tuple(path.parent / item for item in value)
             else:
                 value = setting.parse(_scalar_text(reader, node, setting))
+                if setting.relative_paths:
+                    value = path.parent / value
         except BadValue as bad:
             raise origin.error(f"{setting.key}: {bad}") from None
         values[setting.name] = (value, origin)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import enum
 import string
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from checker.model.finding import FieldValue, Finding, Severity
@@ -63,19 +63,21 @@ class Rule(Generic[OptionsT]):
         url: str | None = None,
         subject: str | None = None,
         link: LinkResult | None = None,
+        severity: Severity | None = None,
         **fields: FieldValue,
     ) -> Finding:
         """A finding of this rule: the message and fix templates filled with ``fields``, which it keeps.
 
         ``subject`` is what the finding is about, for its fingerprint; by default the URL,
-        or else the engine takes the source text under ``span``.
+        or else the engine takes the source text under ``span``. ``severity`` overrides the
+        rule's level for this one finding (a failure that has lasted escalates).
         """
         values: dict[str, FieldValue] = {"department": department or "", "url": url or "", **fields}
         formatting = {key: "" if value is None else value for key, value in values.items()}
         fix = self.fix.format_map(formatting).strip() if self.fix else ""
         return Finding(
             rule=self.id,
-            severity=self.level,
+            severity=severity or self.level,
             path=page.path,
             span=span,
             message=self.message.format_map(formatting),
@@ -108,6 +110,9 @@ class Context:
     is_placeholder: Callable[[Statement], bool]
     link_results: Mapping[str, LinkResult] | None = None  # by fetch key; None when links were not checked
     base_url: str | None = None  # what site-relative links are resolved against
+    #: by fetch key: how many checked runs in a row the URL has failed, this run included
+    #: (from the link store; empty without one, when every failure counts as the first)
+    failing_runs: Mapping[str, int] = field(default_factory=dict)
 
 
 PageCheck = Callable[[Rule[Any], Page, Context], Iterable[Finding]]

@@ -8,7 +8,7 @@ its report into per-URL results, a summary and plain-English notes, and tells a
 from __future__ import annotations
 
 import ssl
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -17,7 +17,7 @@ from aiohttp.abc import AbstractResolver
 from checker.crawl import CrawlConfig, crawl_sync
 from checker.crawl import plan as crawl_plan
 from checker.model import Page
-from checker.model.links import LinkResult, LinkStatus
+from checker.model.links import LinkResult, LinkStatus, fetch_key
 from checker.model.report import LinkSummary
 from checker.urls import UrlPolicy, url_problem, web_target
 
@@ -73,25 +73,51 @@ def relative_links(pages: Sequence[Page]) -> int:
 
 
 def check_links(
-    pages: Sequence[Page], options: LinkOptions, progress: LinkProgress | None = None
+    pages: Sequence[Page],
+    options: LinkOptions,
+    progress: LinkProgress | None = None,
+    *,
+    cached: Callable[[Iterable[str]], Mapping[str, LinkResult]] | None = None,
+    record: Callable[[LinkResult], None] | None = None,
 ) -> LinkStage:
+    """Check every web link of ``pages``: each distinct URL once.
+
+    ``cached`` gives stored results that stand in for fetches (by fetch key); ``record``
+    is told each fetched result as it arrives (the store commits it at once).
+    """
     urls = crawlable(pages, options.base_url)
+    planned = crawl_plan(urls)
+    reused = {
+        key: result
+        for key, result in (cached(planned) if cached is not None else {}).items()
+        # a fragment needs the page's anchors, which a result fetched without one lacks
+        if not (planned.get(key) and result.anchors is None and result.status is LinkStatus.OK)
+    }
+    to_fetch = [url for url in urls if fetch_key(url) not in reused]
     if progress is not None:
-        progress.planned(len(crawl_plan(urls)))
+        progress.planned(len(planned) - len(reused))
+
+    def arrived(result: LinkResult) -> None:
+        if record is not None:
+            record(result)
+        if progress is not None:
+            progress.checked(result)
+
     try:
         report = crawl_sync(
-            urls,
+            to_fetch,
             options.config,
             resolver=options.resolver,
             ssl_context=options.ssl_context,
-            on_result=progress.checked if progress is not None else None,
+            on_result=arrived if record is not None or progress is not None else None,
         )
     finally:
         if progress is not None:
             progress.done()
-    unchecked = sum(result.status is LinkStatus.UNCHECKED for result in report.results.values())
+    results = {**reused, **report.results}
+    unchecked = sum(result.status is LinkStatus.UNCHECKED for result in results.values())
     summary = LinkSummary(
-        len(report.results), report.requests, report.elapsed, report.network_down, unchecked
+        len(results), report.requests, report.elapsed, report.network_down, unchecked, len(reused)
     )
     notes: tuple[str, ...] = ()
     if report.network_down:
@@ -106,4 +132,4 @@ def check_links(
             f"{relative} site-relative links (such as /digital/...) were not checked; "
             "give --base-url to check them.",
         )
-    return LinkStage(report.results, summary, notes)
+    return LinkStage(results, summary, notes)

@@ -1,4 +1,4 @@
-"""One run, stage by stage: plan -> collect -> parse -> links -> evaluate -> filter -> report.
+"""One run, stage by stage: plan -> collect -> parse -> links (+ history) -> evaluate -> filter -> report.
 
 Each stage is a small module with typed input and output; this one only puts them
 in order. The CLI parses arguments, makes a ``RunRequest``, calls ``run`` and prints.
@@ -13,9 +13,10 @@ from pathlib import Path
 
 from checker.engine.api import Context
 from checker.engine.collect import collect
-from checker.engine.evaluate import evaluate
+from checker.engine.evaluate import evaluate, link_sites
 from checker.engine.filter import FindingFilter, apply_filters
 from checker.engine.fingerprint import fingerprint
+from checker.engine.history import RunHistory
 from checker.engine.kinds import placeholder_test
 from checker.engine.links import LinkOptions, LinkProgress, LinkStage, check_links
 from checker.engine.pages import parse_pages
@@ -33,6 +34,12 @@ class RunRequest:
     root: Path | None = None  # fingerprints name pages relative to this (default: the working folder)
     filters: Sequence[FindingFilter] = ()
     progress: LinkProgress | None = None
+    history: RunHistory | None = None  # the link store, used when links are checked
+
+
+def _record_occurrences(history: RunHistory, context: Context, page_keys: dict[str, str]) -> None:
+    for page in context.pages:
+        history.record_occurrences(link_sites(page, context), page_keys)
 
 
 def run(request: RunRequest) -> Report:
@@ -40,21 +47,39 @@ def run(request: RunRequest) -> Report:
     the_plan = request.plan
     files, input_errors = collect(request.paths, request.root)
     pages, read_errors = parse_pages(files)
+    page_keys = {file.path: file.key for file in files}
+    registry, is_placeholder = the_plan.rule_set.registry, placeholder_test(the_plan.rule_set.rules)
+    base_url = request.links.base_url if request.links else None
     stage: LinkStage | None = None
+    history = request.history if request.links is not None and the_plan.reads_link_results else None
+    failing_runs: dict[str, int] = {}
     if request.links is not None and the_plan.reads_link_results:
-        stage = check_links(pages, request.links, request.progress)
+        if history is not None:
+            history.begin(started, len(pages))
+            _record_occurrences(history, Context(pages, registry, is_placeholder, None, base_url), page_keys)
+        stage = check_links(
+            pages,
+            request.links,
+            request.progress,
+            cached=(lambda keys: history.cached(keys, started)) if history is not None else None,
+            record=history.record if history is not None else None,
+        )
+        if history is not None:
+            failing_runs = history.failing_runs()
     context = Context(
         pages,
-        the_plan.rule_set.registry,
-        placeholder_test(the_plan.rule_set.rules),
+        registry,
+        is_placeholder,
         stage.results if stage else None,
-        request.links.base_url if request.links else None,
+        base_url,
+        failing_runs,
     )
     raw, failures = evaluate(the_plan.selected, context)
     ordered = sorted(dict.fromkeys(raw), key=Finding.sort_key)
-    identified = fingerprint(
-        ordered, {page.path: page for page in pages}, {file.path: file.key for file in files}
-    )
+    identified = fingerprint(ordered, {page.path: page for page in pages}, page_keys)
+    if history is not None:
+        history.record_findings(identified, page_keys)
+        history.finish(datetime.now(UTC), len(pages))
     shown, hidden = apply_filters(sorted(identified, key=Finding.sort_key), request.filters)
     root = (request.root or Path.cwd()).resolve()
     return Report(

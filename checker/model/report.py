@@ -34,6 +34,7 @@ class LinkSummary:
     elapsed: float
     network_down: bool
     unchecked: int = 0  # URLs not checked (the network was down for them)
+    cached: int = 0  # URLs whose stored result stood in for a fetch
 
 
 @dataclass(frozen=True)

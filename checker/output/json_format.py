@@ -6,7 +6,7 @@
                "evidence"?: {what the crawler saw, numbers as numbers}}],
  "summary": {"files", "findings", "errors", "warnings", "infos", "unreadable",
              "hidden", "rule_failures",
-                 "links"?: {"urls", "requests", "elapsed", "network_down", "unchecked"}},
+                 "links"?: {"urls", "requests", "elapsed", "network_down", "unchecked", "cached"}},
  "errors": [{"path", "line", "message"}],      # pages that could not be read
  "rule_failures": [{"rule", "path", "error"}], # checks that raised (exit code 3)
  "notes": [...],
@@ -99,6 +99,7 @@ def document(report: Report) -> dict[str, Any]:
             "elapsed": round(report.links.elapsed, 3),
             "network_down": report.links.network_down,
             "unchecked": report.links.unchecked,
+            "cached": report.links.cached,
         }
     return {
         "version": VERSION,

@@ -35,6 +35,8 @@ def summary(report: Report) -> str:
         else:
             requests = _plural(links.requests, "request")
             line += f"; {_plural(checked, 'URL')} checked with {requests} in {links.elapsed:.2f}s"
+            if links.cached:
+                line += f" ({links.cached} from the link store)"
             if links.unchecked:
                 line += f", {links.unchecked} not checked (network unavailable)"
     return line

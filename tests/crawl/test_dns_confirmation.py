@@ -23,6 +23,7 @@ import pytest
 from aiohttp.abc import ResolveResult
 
 from checker.cli import commands as cli
+from checker.cli import options
 from checker.config.settings import Settings
 from checker.crawl import CrawlConfig, crawl, crawl_sync
 from checker.crawl.classify import classify_exception
@@ -241,11 +242,11 @@ def test_probe_names_are_a_setting(tmp_path: Path, capsys: pytest.CaptureFixture
     assert Settings().dns_probes == CrawlConfig().dns_probes == DEFAULT_DNS_PROBES
     flags = ["--dns-probe", "WWW.GOV.UK.", "--dns-probe", "one.one.one"]
     args = cli._parser().parse_args(["check", *flags, "x.md"])
-    assert cli._link_options(cli._settings(args)).config.dns_probes == ("www.gov.uk", "one.one.one")
+    assert options.link_options(options.settings_of(args)).config.dns_probes == ("www.gov.uk", "one.one.one")
     config = tmp_path / ".checker.yaml"
     config.write_text("crawl:\n  dns_probes: []\n", encoding="utf-8")
     args = cli._parser().parse_args(["check", "--config", str(config), "x.md"])
-    assert cli._link_options(cli._settings(args)).config.dns_probes == ()
+    assert options.link_options(options.settings_of(args)).config.dns_probes == ()
     config.write_text("crawl:\n  dns_probes: [https://www.gov.uk/]\n", encoding="utf-8")
     assert cli.main(["check", "--config", str(config), "x.md"]) == 2
     assert "'https://www.gov.uk/' is not a host name such as www.gov.uk" in capsys.readouterr().err

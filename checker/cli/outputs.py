@@ -1,0 +1,84 @@
+"""Where the output goes: the formats on standard output and in files, written whole."""
+
+from __future__ import annotations
+
+import functools
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from checker.config.settings import Settings
+from checker.errors import CheckerError, Origin
+from checker.output import FORMATS
+
+
+def use_colour(choice: str, stream: TextIO) -> bool:
+    if choice != "auto":
+        return choice == "always"
+    return stream.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+
+
+@dataclass(frozen=True)
+class Output:
+    format: str
+    path: Path | None  # None: standard output
+
+
+def format_name(name: str, origin: Origin) -> str:
+    if name not in FORMATS:
+        raise origin.error(f"unknown format {name!r} (allowed: {', '.join(FORMATS)})")
+    return name
+
+
+def outputs_for(settings: Settings) -> list[Output]:
+    """Where each format goes: ``--output FORMAT[=PATH]``s, and ``--format`` on standard output."""
+    outputs: list[Output] = []
+    origin = settings.origin("output")
+    for spec in settings.output:
+        name, sep, path = spec.partition("=")
+        if sep and not path.strip():
+            raise origin.error(f"{spec!r} names no file; write FORMAT=PATH, or FORMAT alone")
+        outputs.append(Output(format_name(name.strip(), origin), Path(path) if sep else None))
+    to_stdout = [output for output in outputs if output.path is None]
+    if len(to_stdout) > 1:
+        raise origin.error("more than one --output goes to standard output; give the others =PATH")
+    if not to_stdout:
+        outputs.insert(0, Output(format_name(settings.format, settings.origin("format")), None))
+    elif settings.origin("format").path == "--format" and origin.path == "--output":
+        raise origin.error("give --format or an --output without =PATH, not both")
+    return outputs
+
+
+def write_file(path: Path, write: Callable[[TextIO], None]) -> None:
+    """Write a report file whole or not at all: a temporary file beside it, then renamed."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            write(stream)
+        Path(temporary).replace(path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _plain(write: Callable[[str, TextIO, bool], None], name: str, stream: TextIO) -> None:
+    write(name, stream, False)
+
+
+def emit(
+    outputs: Sequence[Output], out: TextIO, colour: str, write: Callable[[str, TextIO, bool], None]
+) -> None:
+    for output in outputs:
+        if output.path is None:
+            write(output.format, out, use_colour(colour, out))
+        else:
+            try:
+                write_file(output.path, functools.partial(_plain, write, output.format))
+            except OSError as error:
+                raise CheckerError(
+                    str(output.path), f"cannot be written: {error.strerror or error}"
+                ) from None
