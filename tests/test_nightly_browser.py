@@ -17,6 +17,7 @@ import os
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -25,7 +26,10 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Route, sync_playwright
 
+from checker.engine.nightly import build_report
+from checker.model.links import LinkResult, LinkStatus
 from checker.output.nightly import write_report
+from checker.store import Occurrence, open_store
 from tests.test_nightly_output import AMP_DEPT, empty_report, sample_report
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -402,3 +406,57 @@ def test_screenshot(loaded: tuple[Page, Seen], tmp_path: Path) -> None:
         assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert len(image) > 50_000
     seen.check()
+
+
+def _result(url: str, status: LinkStatus, code: int | None, at: datetime) -> LinkResult:
+    return LinkResult(
+        url, status, code, url, (), False, None, f"{code} answer", 0.1, 1, "text/html", None, False, at
+    )
+
+
+def test_three_nights_from_the_store(browser: Browser, tmp_path: Path) -> None:
+    """The whole way: three nights a day apart recorded in a real store, the report built from it
+    (engine/nightly.py) and read in the browser: figures, "since" and days, the trend bars."""
+    night = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
+    ok, dead = (LinkStatus.OK, 200), (LinkStatus.DEAD, 404)
+    plan = {  # url -> status per night
+        "https://www.gov.uk/breaks": (ok, dead, dead),
+        "https://www.gov.uk/recovers": (dead, dead, ok),
+        "https://www.gov.uk/stays": (ok, ok, ok),
+    }
+    with open_store(tmp_path / "links.db") as store:
+        for index in range(3):
+            at = night + timedelta(days=index)
+            run = store.begin_run(at, {"command": "nightly"}, pages=1)
+            for url, states in plan.items():
+                (status, code) = states[index]
+                store.record_result(run.id, url, _result(url, status, code, at + timedelta(minutes=1)))
+            store.record_occurrences(
+                run.id,
+                [
+                    Occurrence(url, "_action01.md", 9, 1 + n, "Cabinet Office", "Read more »")
+                    for n, url in enumerate(plan)
+                ],
+            )
+            store.finish_run(run.id, at + timedelta(minutes=5))
+        report = build_report(store, night + timedelta(days=2, hours=6))
+    write_report(report, tmp_path / "out")
+    page, seen = open_page(browser, (tmp_path / "out" / "index.html").as_uri(), ("file://",))
+    try:
+        figures = {
+            name: page.locator(f'[data-figure="{name}"] dd').inner_text()
+            for name in ("newly-broken", "still-broken", "recovered")
+        }
+        assert figures == {"newly-broken": "0", "still-broken": "1", "recovered": "1"}
+        row = page.locator("#table-still-broken tbody tr").first
+        assert "https://www.gov.uk/breaks" in row.inner_text()
+        # broke on the night of 25 Nov at 02:01, the report is of 26 Nov 08:00: a day and a quarter
+        assert "1 day" in row.inner_text() and "since 25 Nov 2026; 2 runs in a row" in row.inner_text()
+        assert "https://www.gov.uk/recovers" in page.locator("#table-recovered").inner_text()
+        assert page.locator("#trend svg.chart rect.bar").count() == 3
+        page.screenshot(path=str(tmp_path / "three-nights.png"), full_page=True)
+        ARTEFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTEFACTS / "three-nights.png"), full_page=True)
+        seen.check()
+    finally:
+        page.context.close()
