@@ -155,6 +155,31 @@ async def test_four_nights(
     summary = (tmp_path / "out" / "summary.md").read_text(encoding="utf-8")
     assert FLAPS in summary
 
+    report_again_and_prune(tmp_path, capsys, refused)
+
+
+def report_again_and_prune(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], refused: dict[str, Any]
+) -> None:
+    """After the four nights: `checker report --run` and `checker prune`, from the store alone."""
+    # the report of an earlier run, again from the store alone
+    db, out_dir = str(tmp_path / "links.db"), str(tmp_path / "again")
+    assert commands.main(["report", "--db", db, "--out", out_dir, "--run", "2"]) == 0
+    again = json.loads((tmp_path / "again" / "report.json").read_text(encoding="utf-8"))
+    assert again["run"]["id"] == 2 and urls(again["newly_broken"]) == {BREAKS, FLAPS}
+    # pruning keeps the newest runs and every URL's history
+    assert commands.main(["prune", "--db", db, "--keep-runs", "2"]) == 0
+    assert "removed 2 runs" in capsys.readouterr().out
+    assert commands.main(["report", "--db", db, "--out", out_dir]) == 0
+    pruned = json.loads((tmp_path / "again" / "report.json").read_text(encoding="utf-8"))
+    refused_now = next(entry for entry in pruned["still_broken"] if entry["url"] == REFUSED)
+    assert (
+        refused_now["consecutive_failures"] == 4 and refused_now["failing_since"] == refused["failing_since"]
+    )
+    assert [point["run_id"] for point in pruned["trend"]] == [3, 4]
+    assert commands.main(["prune", "--db", db]) == 2
+    assert "--keep-runs: say how many" in capsys.readouterr().err
+
 
 async def test_second_check_within_the_ttl_fetches_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
