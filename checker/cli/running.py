@@ -26,7 +26,7 @@ def _exit_code(report: Report) -> int:
         return EXIT_INTERNAL
     if report.errors:
         return EXIT_USAGE
-    return EXIT_FINDINGS if report.worst is Severity.ERROR else EXIT_OK
+    return EXIT_FINDINGS if report.failing else EXIT_OK
 
 
 def execute(
@@ -42,6 +42,7 @@ def execute(
         filters=(MinLevel(Severity.parse(settings.min_level)),),
         progress=Progress(sys.stderr, enabled=options.progress_enabled(sys.stderr, os.environ)),
         history=history,
+        fail_on=Severity.parse(settings.fail_on),
     )
     report = run(request)
     for error in report.errors:

@@ -341,6 +341,44 @@ SETTINGS: tuple[Setting, ...] = (
         commands=("nightly", "report"),
     ),
     Setting(
+        "fail_on",
+        "fail_on",
+        _choice(("error", "warning", "info")),
+        "the lowest level that fails the run (exit code 1)",
+        "--fail-on",
+        "LEVEL",
+    ),
+    Setting(
+        "changed_since",
+        "changed_since",
+        _text,
+        "check only the pages changed since this git revision; only findings on lines the change "
+        "added or modified fail the run, and only the links it touched are fetched",
+        "--changed-since",
+        "REV",
+        commands=("check",),
+    ),
+    Setting(
+        "baseline",
+        "baseline",
+        Path,
+        "a baseline file (checker baseline): findings recorded in it are not shown and do not fail",
+        "--baseline",
+        "FILE",
+        relative_paths=True,
+        commands=("check", "baseline"),
+    ),
+    Setting(
+        "fix",
+        "fix",
+        _boolean,
+        "rewrite in place what has one right answer (a permanent redirect, http:// that https "
+        "serves the same); each change is printed as a diff",
+        "--fix",
+        boolean=True,
+        commands=("check",),
+    ),
+    Setting(
         "keep_runs",
         "store.keep_runs",
         _count,
@@ -381,6 +419,10 @@ class Settings:
     failure_max_age: float = 300.0
     out: Path = Path("reports")
     keep_runs: int = 0
+    fail_on: str = "error"
+    changed_since: str | None = None
+    baseline: Path | None = None
+    fix: bool = False
     config: str | None = None  # the config file read, if any
     origins: Mapping[str, Origin] = field(default_factory=dict, compare=False)
 

@@ -22,7 +22,7 @@ from checker.engine.links import LinkOptions, LinkProgress, LinkStage, check_lin
 from checker.engine.pages import parse_pages
 from checker.engine.plan import Plan
 from checker.model import Page
-from checker.model.finding import Finding
+from checker.model.finding import Finding, Severity
 from checker.model.report import Report
 
 
@@ -35,6 +35,7 @@ class RunRequest:
     filters: Sequence[FindingFilter] = ()
     progress: LinkProgress | None = None
     history: RunHistory | None = None  # the link store, used when links are checked
+    fail_on: Severity = Severity.ERROR
 
 
 def _record_occurrences(history: RunHistory, context: Context, page_keys: dict[str, str]) -> None:
@@ -95,6 +96,7 @@ def run(request: RunRequest) -> Report:
         root=str(root),
         started=started,
         finished=datetime.now(UTC),
+        fail_on=request.fail_on,
     )
 
 

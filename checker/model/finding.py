@@ -65,6 +65,9 @@ class Finding:
     fields: Mapping[str, FieldValue] = field(default_factory=dict, compare=False, hash=False)
     link: LinkResult | None = field(default=None, compare=False, hash=False)
     fingerprint: str = ""
+    #: why this finding does not fail the gate although it is shown ("not on a line the change
+    #: touched"); None: it counts for the exit code like any other
+    exempt: str | None = field(default=None, compare=False, hash=False)
 
     def __post_init__(self) -> None:
         if not isinstance(self.fields, MappingProxyType):

@@ -60,9 +60,19 @@ class Report:
     root: str = ""  # what fingerprint paths are relative to
     started: datetime | None = None
     finished: datetime | None = None
+    fail_on: Severity = Severity.ERROR  # the lowest level that fails the run (--fail-on)
 
     def counts(self) -> Counter[Severity]:
         return Counter(finding.severity for finding in self.findings)
+
+    @property
+    def failing(self) -> tuple[Finding, ...]:
+        """The findings that fail the run: at ``fail_on`` or above, and not exempt."""
+        return tuple(
+            finding
+            for finding in self.findings
+            if finding.severity >= self.fail_on and finding.exempt is None
+        )
 
     @property
     def worst(self) -> Severity | None:
