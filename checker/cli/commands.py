@@ -20,13 +20,15 @@ from checker import __version__
 from checker.cli import options
 from checker.cli.nightly import cmd_nightly, cmd_prune, cmd_report
 from checker.cli.outputs import format_name, outputs_for
-from checker.cli.running import EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, execute
+from checker.cli.running import EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, execute, request_for
 from checker.config.settings import (
     SETTINGS,
     BadValue,
     Setting,
     Settings,
 )
+from checker.engine.baseline import DEFAULT_NAME, save_baseline
+from checker.engine.run import run
 from checker.errors import CheckerError
 from checker.output import FORMATS, OutputOptions
 
@@ -43,10 +45,24 @@ def _argument_type(setting: Setting) -> Callable[[str], Any]:
     return parse
 
 
+#: `checker baseline` runs a check as `checker check` would, without what only shapes its output
+_BASELINE_SKIPS = frozenset(
+    {"output", "format", "min_level", "fix", "changed_since", "all_links", "color", "fail_on"}
+)
+
+
+def _takes(setting: Setting, command: str) -> bool:
+    if command == "baseline":
+        return setting.name == "baseline" or (
+            "check" in setting.commands and setting.name not in _BASELINE_SKIPS
+        )
+    return command in setting.commands
+
+
 def _add_settings(parser: argparse.ArgumentParser, command: str) -> None:
     groups: dict[str, argparse._ArgumentGroup] = {}
     for setting in SETTINGS:
-        if setting.flag is None or command not in setting.commands:
+        if setting.flag is None or not _takes(setting, command):
             continue
         section = setting.key.rpartition(".")[0]
         target: Any = parser
@@ -90,12 +106,18 @@ def _parser() -> argparse.ArgumentParser:
     report = commands.add_parser("report", help="write the nightly report again from the link store")
     report.add_argument("--run", type=int, metavar="ID", help="report on this run (default: the newest)")
     prune = commands.add_parser("prune", help="remove old runs from the link store (history is kept)")
+    baseline = commands.add_parser(
+        "baseline",
+        help="record today's findings in a baseline file (check --baseline fails only on new ones)",
+    )
+    baseline.add_argument("paths", nargs="+", metavar="PATH")
     rules = commands.add_parser("rules", help="list every rule with its level and description")
     subcommands = (
         ("check", check),
         ("nightly", nightly),
         ("report", report),
         ("prune", prune),
+        ("baseline", baseline),
         ("rules", rules),
     )
     for name, sub in subcommands:
@@ -119,6 +141,34 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
         return execute(settings, args.paths, out, history)[1]
 
 
+def cmd_baseline(args: argparse.Namespace, out: TextIO) -> int:
+    """Record today's findings, so that `check --baseline FILE` fails only on new ones."""
+    settings = options.settings_of(args)
+    target = settings.baseline or (options.root_of(settings) or Path.cwd()) / DEFAULT_NAME
+    if settings.offline or not settings.store:
+        report = run(request_for(settings, args.paths, filtered=False))
+    else:
+        with options.open_settings_store(settings) as store:
+            history = options.run_history(store, settings, cache=True, command="baseline")
+            report = run(request_for(settings, args.paths, history, filtered=False))
+    for error in report.errors:
+        print(f"checker: error: {error}", file=sys.stderr)
+    if report.errors or report.failures:
+        print(
+            "checker: the baseline was not written: some pages or rules could not be checked", file=sys.stderr
+        )
+        return EXIT_USAGE if report.errors else EXIT_INTERNAL
+    try:
+        count = save_baseline(target, report.findings)
+    except OSError as error:
+        raise CheckerError(str(target), f"cannot be written: {error.strerror or error}") from None
+    print(
+        f"recorded {count} findings in {target}; `checker check --baseline {target}` fails only on new ones",
+        file=out,
+    )
+    return EXIT_OK
+
+
 def cmd_rules(args: argparse.Namespace, out: TextIO) -> int:
     settings = options.settings_of(args)
     name = format_name(settings.format, settings.origin("format"))
@@ -131,6 +181,7 @@ COMMANDS = {
     "nightly": cmd_nightly,
     "report": cmd_report,
     "prune": cmd_prune,
+    "baseline": cmd_baseline,
     "rules": cmd_rules,
 }
 

@@ -11,7 +11,9 @@ from checker.cli import options
 from checker.cli.outputs import emit, outputs_for
 from checker.cli.progress import Progress
 from checker.config.settings import Settings
-from checker.engine.filter import MinLevel
+from checker.engine.baseline import load_baseline
+from checker.engine.changes import changed_since
+from checker.engine.filter import FindingFilter, MinLevel
 from checker.engine.history import RunHistory
 from checker.engine.run import RunRequest, run
 from checker.model.finding import Severity
@@ -29,22 +31,36 @@ def _exit_code(report: Report) -> int:
     return EXIT_FINDINGS if report.failing else EXIT_OK
 
 
+def request_for(
+    settings: Settings, paths: Sequence[str], history: RunHistory | None = None, *, filtered: bool = True
+) -> RunRequest:
+    """The engine's request for a check as ``settings`` say; ``filtered=False``: every finding kept
+    (no baseline, no minimum level), as ``checker baseline`` records them."""
+    filters: list[FindingFilter] = []
+    if filtered and settings.baseline is not None:
+        filters.append(load_baseline(settings.baseline))
+    if filtered:
+        filters.append(MinLevel(Severity.parse(settings.min_level)))
+    return RunRequest(
+        paths=paths,
+        plan=options.plan_for(settings),
+        links=None if settings.offline else options.link_options(settings),
+        root=options.root_of(settings),
+        filters=filters,
+        progress=Progress(sys.stderr, enabled=options.progress_enabled(sys.stderr, os.environ)),
+        history=history,
+        fail_on=Severity.parse(settings.fail_on),
+        changes=changed_since(settings.changed_since) if settings.changed_since else None,
+        all_links=settings.all_links,
+    )
+
+
 def execute(
     settings: Settings, paths: Sequence[str], out: TextIO, history: RunHistory | None = None
 ) -> tuple[Report, int]:
     """Check ``paths`` as ``settings`` say, print what went wrong on stderr, write the outputs."""
     outputs = outputs_for(settings)
-    request = RunRequest(
-        paths=paths,
-        plan=options.plan_for(settings),
-        links=None if settings.offline else options.link_options(settings),
-        root=options.root_of(settings),
-        filters=(MinLevel(Severity.parse(settings.min_level)),),
-        progress=Progress(sys.stderr, enabled=options.progress_enabled(sys.stderr, os.environ)),
-        history=history,
-        fail_on=Severity.parse(settings.fail_on),
-    )
-    report = run(request)
+    report = run(request_for(settings, paths, history))
     for error in report.errors:
         print(f"checker: error: {error}", file=sys.stderr)
     for failure in report.failures:

@@ -359,6 +359,15 @@ SETTINGS: tuple[Setting, ...] = (
         commands=("check",),
     ),
     Setting(
+        "all_links",
+        "all_links",
+        _boolean,
+        "with --changed-since, fetch every link of the changed pages, not only those on changed lines",
+        "--all-links",
+        boolean=True,
+        commands=("check",),
+    ),
+    Setting(
         "baseline",
         "baseline",
         Path,
@@ -421,6 +430,7 @@ class Settings:
     keep_runs: int = 0
     fail_on: str = "error"
     changed_since: str | None = None
+    all_links: bool = False
     baseline: Path | None = None
     fix: bool = False
     config: str | None = None  # the config file read, if any

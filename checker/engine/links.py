@@ -16,7 +16,7 @@ from aiohttp.abc import AbstractResolver
 
 from checker.crawl import CrawlConfig, crawl_sync
 from checker.crawl import plan as crawl_plan
-from checker.model import Page
+from checker.model import Link, Page
 from checker.model.links import LinkResult, LinkStatus, fetch_key
 from checker.model.report import LinkSummary
 from checker.urls import UrlPolicy, url_problem, web_target
@@ -49,12 +49,19 @@ class LinkStage:
     notes: tuple[str, ...]
 
 
-def crawlable(pages: Sequence[Page], base_url: str | None = None) -> list[str]:
-    """Every web URL the pages link to that can be fetched (duplicates kept; the crawler dedups)."""
+def crawlable(
+    pages: Sequence[Page], base_url: str | None = None, only: Callable[[Page, Link], bool] | None = None
+) -> list[str]:
+    """Every web URL the pages link to that can be fetched (duplicates kept; the crawler dedups).
+
+    ``only``: the links to take (``--changed-since``: those on changed lines); default all.
+    """
     urls = []
     policy = UrlPolicy()
     for page in pages:
         for link in page.links:
+            if only is not None and not only(page, link):
+                continue
             target = web_target(link.url, base_url)
             if target is not None and url_problem(target, policy) is None:
                 urls.append(target)
@@ -79,13 +86,14 @@ def check_links(
     *,
     cached: Callable[[Iterable[str]], Mapping[str, LinkResult]] | None = None,
     record: Callable[[LinkResult], None] | None = None,
+    only: Callable[[Page, Link], bool] | None = None,
 ) -> LinkStage:
     """Check every web link of ``pages``: each distinct URL once.
 
     ``cached`` gives stored results that stand in for fetches (by fetch key); ``record``
     is told each fetched result as it arrives (the store commits it at once).
     """
-    urls = crawlable(pages, options.base_url)
+    urls = crawlable(pages, options.base_url, only)
     planned = crawl_plan(urls)
     reused = {
         key: result

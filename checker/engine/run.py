@@ -6,12 +6,13 @@ in order. The CLI parses arguments, makes a ``RunRequest``, calls ``run`` and pr
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from checker.engine.api import Context
+from checker.engine.changes import Changes, mark_outside
 from checker.engine.collect import collect
 from checker.engine.evaluate import evaluate, link_sites
 from checker.engine.filter import FindingFilter, apply_filters
@@ -21,7 +22,7 @@ from checker.engine.kinds import placeholder_test
 from checker.engine.links import LinkOptions, LinkProgress, LinkStage, check_links
 from checker.engine.pages import parse_pages
 from checker.engine.plan import Plan
-from checker.model import Page
+from checker.model import Link, Page
 from checker.model.finding import Finding, Severity
 from checker.model.report import Report
 
@@ -36,6 +37,24 @@ class RunRequest:
     progress: LinkProgress | None = None
     history: RunHistory | None = None  # the link store, used when links are checked
     fail_on: Severity = Severity.ERROR
+    changes: Changes | None = None  # --changed-since: only these pages, and only these lines fail
+    all_links: bool = False  # with changes: fetch every link of the changed pages, not only changed lines
+
+
+def _on_changed_lines(changes: Changes) -> Callable[[Page, Link], bool]:
+    def changed(page: Page, link: Link) -> bool:
+        return changes.changed(page.path, link.span.start.line, link.span.end.line)
+
+    return changed
+
+
+def _change_notes(changes: Changes, given: int, checked: int) -> tuple[str, ...]:
+    if checked == 0:
+        return (f"no page among the {given} given changed since {changes.rev}; nothing to check",)
+    return (
+        f"{checked} of {given} pages changed since {changes.rev}; only findings on the lines the "
+        "change added or modified fail the run",
+    )
 
 
 def _record_occurrences(history: RunHistory, context: Context, page_keys: dict[str, str]) -> None:
@@ -47,6 +66,10 @@ def run(request: RunRequest) -> Report:
     started = datetime.now(UTC)
     the_plan = request.plan
     files, input_errors = collect(request.paths, request.root)
+    changes = request.changes
+    given = len(files)
+    if changes is not None:
+        files = [file for file in files if changes.touches(file.path)]
     pages, read_errors = parse_pages(files)
     page_keys = {file.path: file.key for file in files}
     registry, is_placeholder = the_plan.rule_set.registry, placeholder_test(the_plan.rule_set.rules)
@@ -64,6 +87,7 @@ def run(request: RunRequest) -> Report:
             request.progress,
             cached=(lambda keys: history.cached(keys, started)) if history is not None else None,
             record=history.record if history is not None else None,
+            only=_on_changed_lines(changes) if changes is not None and not request.all_links else None,
         )
         if history is not None:
             failing_runs = history.failing_runs()
@@ -78,6 +102,8 @@ def run(request: RunRequest) -> Report:
     raw, failures = evaluate(the_plan.selected, context)
     ordered = sorted(dict.fromkeys(raw), key=Finding.sort_key)
     identified = fingerprint(ordered, {page.path: page for page in pages}, page_keys)
+    if changes is not None:
+        identified = mark_outside(identified, changes)
     if history is not None:
         history.record_findings(identified, page_keys)
         history.finish(datetime.now(UTC), len(pages))
@@ -88,7 +114,10 @@ def run(request: RunRequest) -> Report:
         files=tuple(page.path for page in pages),
         errors=(*input_errors, *read_errors),
         links=stage.summary if stage else None,
-        notes=stage.notes if stage else (),
+        notes=(
+            *(_change_notes(changes, given, len(files)) if changes else ()),
+            *(stage.notes if stage else ()),
+        ),
         rules=the_plan.rules,
         link_results=stage.results if stage else {},
         failures=tuple(failures),

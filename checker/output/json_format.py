@@ -65,6 +65,8 @@ def finding_record(finding: Finding) -> dict[str, Any]:
         "fingerprint": finding.fingerprint,
         "fields": dict(finding.fields),
     }
+    if finding.exempt is not None:
+        record["exempt"] = finding.exempt  # shown, but it does not fail the run
     if finding.link is not None:
         record["evidence"] = link_record(finding.link)
     return record
