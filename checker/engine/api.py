@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from checker.model.finding import FieldValue, Finding, Severity
+from checker.model.finding import FieldValue, Finding, Related, Severity
 from checker.model.links import LinkResult
 from checker.model.page import DepartmentBlock, Link, Page, Span, Statement
 from checker.model.registry import Registry
@@ -64,6 +64,7 @@ class Rule(Generic[OptionsT]):
         subject: str | None = None,
         link: LinkResult | None = None,
         severity: Severity | None = None,
+        related: tuple[Related, ...] = (),
         **fields: FieldValue,
     ) -> Finding:
         """A finding of this rule: the message and fix templates filled with ``fields``, which it keeps.
@@ -87,6 +88,7 @@ class Rule(Generic[OptionsT]):
             subject=subject if subject is not None else (url or ""),
             fields=dict(fields),
             link=link,
+            related=related,
         )
 
 

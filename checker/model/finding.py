@@ -38,6 +38,15 @@ class Severity(enum.IntEnum):
         return cls[text.upper()]
 
 
+@dataclass(frozen=True)
+class Related:
+    """A second place a finding points at: the page that disagrees with the one reported."""
+
+    path: str
+    span: Span
+    message: str  # what is there, e.g. "the index gives https://... for Home Office"
+
+
 def _frozen(values: Mapping[str, FieldValue]) -> Mapping[str, FieldValue]:
     return MappingProxyType(dict(values))
 
@@ -68,6 +77,8 @@ class Finding:
     #: why this finding does not fail the gate although it is shown ("not on a line the change
     #: touched"); None: it counts for the exit code like any other
     exempt: str | None = field(default=None, compare=False, hash=False)
+    #: other places the finding is about (cross-page rules: the page it disagrees with)
+    related: tuple[Related, ...] = field(default=(), compare=False, hash=False)
 
     def __post_init__(self) -> None:
         if not isinstance(self.fields, MappingProxyType):

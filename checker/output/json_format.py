@@ -65,6 +65,18 @@ def finding_record(finding: Finding) -> dict[str, Any]:
         "fingerprint": finding.fingerprint,
         "fields": dict(finding.fields),
     }
+    if finding.related:
+        record["related"] = [
+            {
+                "path": place.path,
+                "line": place.span.start.line,
+                "column": place.span.start.column,
+                "end_line": place.span.end.line,
+                "end_column": place.span.end.column,
+                "message": place.message,
+            }
+            for place in finding.related
+        ]
     if finding.exempt is not None:
         record["exempt"] = finding.exempt  # shown, but it does not fail the run
     if finding.link is not None:
