@@ -30,3 +30,10 @@ def _own_link_store(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytes
     """Each test that runs `checker check` online gets a link store of its own, never the checkout's."""
     folder = tmp_path_factory.mktemp("store")
     monkeypatch.setattr("checker.cli.options.default_path", lambda root=None: folder / "links.db")
+
+
+@pytest.fixture(autouse=True)
+def _not_under_github_actions(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The suite expects text output; under GitHub Actions checker would choose the github format."""
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)

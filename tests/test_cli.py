@@ -110,7 +110,10 @@ def test_bad_files_are_named_and_the_rest_still_checked(
 def test_usage_error_exit_two(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "check", "--format", "xml", CLEAN)
     assert (code, out) == (2, "")
-    assert "checker: error: --format: unknown format 'xml' (allowed: text, json)" in err
+    assert (
+        "checker: error: --format: unknown format 'xml' (allowed: text, json, github, sarif, junit, markdown)"
+        in err
+    )
     with pytest.raises(SystemExit) as caught:
         main(["check", "--min-level", "fatal", CLEAN])
     assert caught.value.code == 2

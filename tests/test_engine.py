@@ -194,7 +194,10 @@ def test_text_and_json_in_one_run(tmp_path: Path, capsys: pytest.CaptureFixture[
 
 def test_bad_outputs_are_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert commands.main(["check", "--offline", "--output", "xml=x.xml", str(SEED)]) == 2
-    assert "--output: unknown format 'xml' (allowed: text, json)" in capsys.readouterr().err
+    assert (
+        "--output: unknown format 'xml' (allowed: text, json, github, sarif, junit, markdown)"
+        in capsys.readouterr().err
+    )
     assert commands.main(["check", "--offline", "--output", "json", "--output", "text", str(SEED)]) == 2
     assert "more than one --output goes to standard output" in capsys.readouterr().err
     blocker = tmp_path / "file"

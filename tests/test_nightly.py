@@ -280,7 +280,7 @@ async def test_sigterm_mid_run_keeps_what_was_checked(tmp_path: Path) -> None:
         child.send_signal(signal.SIGTERM)
         _, err = await asyncio.wait_for(child.communicate(), 30)
         assert child.returncode == 130, err
-        assert b"interrupted" in err and b"Traceback" not in err
+        assert b"checker: stopped (SIGTERM); what was checked is kept" in err and b"Traceback" not in err
         recorded = _count(db, "SELECT count(*) FROM checks")
         assert 3 <= recorded < 30
         with sqlite3.connect(db) as conn:

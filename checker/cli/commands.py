@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
 import sys
-import threading
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -20,7 +18,8 @@ from checker import __version__
 from checker.cli import options
 from checker.cli.nightly import cmd_nightly, cmd_prune, cmd_report
 from checker.cli.outputs import format_name, outputs_for
-from checker.cli.running import EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, execute, request_for
+from checker.cli.running import EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, execute, request_for, silence_stdout
+from checker.cli.signals import STOPPED, Stopper
 from checker.config.settings import (
     SETTINGS,
     BadValue,
@@ -186,32 +185,27 @@ COMMANDS = {
 }
 
 
-def _terminate(signum: int, frame: object) -> None:
-    """SIGTERM as Ctrl-C: unwind, so the store closes the run as interrupted (its results are kept)."""
-    raise KeyboardInterrupt
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    on_main_thread = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGTERM, _terminate) if on_main_thread else None
+    stopper = Stopper()
+    restore = stopper.install()
     try:
-        return _dispatch(args)
+        return _dispatch(args, stopper)
     finally:
-        if on_main_thread:
-            signal.signal(signal.SIGTERM, previous)
+        restore()
 
 
-def _dispatch(args: argparse.Namespace) -> int:
+def _dispatch(args: argparse.Namespace, stopper: Stopper) -> int:
     try:
         return COMMANDS[args.command](args, sys.stdout)
     except CheckerError as error:
         print(f"checker: error: {error}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
-        print("checker: interrupted", file=sys.stderr)
-        return 130
-    except BrokenPipeError:
+        print(stopper.message(), file=sys.stderr)
+        return STOPPED
+    except BrokenPipeError:  # the reader went away (checker ... | head): say nothing more
+        silence_stdout()
         return EXIT_OK
     except Exception as error:  # the last line of defence: never a bare traceback
         print(f"checker: internal error: {type(error).__name__}: {error}", file=sys.stderr)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import os
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -33,8 +33,13 @@ def format_name(name: str, origin: Origin) -> str:
     return name
 
 
-def outputs_for(settings: Settings) -> list[Output]:
-    """Where each format goes: ``--output FORMAT[=PATH]``s, and ``--format`` on standard output."""
+def outputs_for(settings: Settings, environ: Mapping[str, str] = os.environ) -> list[Output]:
+    """Where each format goes: ``--output FORMAT[=PATH]``s, and ``--format`` on standard output.
+
+    In a GitHub Actions job (``GITHUB_ACTIONS=true`` in ``environ``) standard output is ``github``
+    unless a format for it was given (``--format``, ``format:`` in the config file, or an
+    ``--output`` without ``=PATH``).
+    """
     outputs: list[Output] = []
     origin = settings.origin("output")
     for spec in settings.output:
@@ -46,7 +51,10 @@ def outputs_for(settings: Settings) -> list[Output]:
     if len(to_stdout) > 1:
         raise origin.error("more than one --output goes to standard output; give the others =PATH")
     if not to_stdout:
-        outputs.insert(0, Output(format_name(settings.format, settings.origin("format")), None))
+        name = settings.format
+        if "format" not in settings.origins and environ.get("GITHUB_ACTIONS") == "true":
+            name = "github"
+        outputs.insert(0, Output(format_name(name, settings.origin("format")), None))
     elif settings.origin("format").path == "--format" and origin.path == "--output":
         raise origin.error("give --format or an --output without =PATH, not both")
     return outputs

@@ -8,14 +8,18 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from checker.cli import options
-from checker.cli.outputs import emit, outputs_for
+from checker.cli.outputs import Output, emit, outputs_for
 from checker.cli.progress import Progress
 from checker.config.settings import Settings
 from checker.engine.baseline import load_baseline
 from checker.engine.changes import changed_since
 from checker.engine.filter import FindingFilter, MinLevel
+from checker.engine.fix import plan_fixes, read_pages
+from checker.engine.fix_apply import FixRefused, apply_edits
 from checker.engine.history import RunHistory
+from checker.engine.links import LinkOptions
 from checker.engine.run import RunRequest, run
+from checker.model import Page
 from checker.model.finding import Severity
 from checker.model.report import Report
 from checker.output import FORMATS, OutputOptions
@@ -60,7 +64,9 @@ def execute(
 ) -> tuple[Report, int]:
     """Check ``paths`` as ``settings`` say, print what went wrong on stderr, write the outputs."""
     outputs = outputs_for(settings)
-    report = run(request_for(settings, paths, history))
+    request = request_for(settings, paths, history)
+    to_fix = _pages_to_fix(settings, request)  # --fix: refused before anything runs, or the pages read
+    report = run(request)
     for error in report.errors:
         print(f"checker: error: {error}", file=sys.stderr)
     for failure in report.failures:
@@ -72,7 +78,80 @@ def execute(
         )
 
     def write(name: str, stream: TextIO, colour: bool) -> None:
-        FORMATS[name].write(report, stream, OutputOptions(colour=colour))
+        FORMATS[name].write(report, stream, OutputOptions(colour=colour, environ=os.environ))
 
-    emit(outputs, out, settings.color, write)
-    return report, _exit_code(report)
+    code = _exit_code(report)
+    if to_fix is not None and request.links is not None:
+        code = _fix(to_fix, report, request.links, _fix_stream(outputs, out), code)
+    try:
+        emit(outputs, out, settings.color, write)
+    except BrokenPipeError:  # checker ... | head: the reader went away, the verdict stands
+        silence_stdout()
+    return report, code
+
+
+def silence_stdout() -> None:
+    """Point standard output at /dev/null, so the interpreter's last flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+
+
+# --- --fix (issue 9): after the check, rewrite what has one right answer -------------------------
+# The findings and the exit code are those of the check before the fix: the diffs say what changed,
+# and a second run (cheap: the link store holds the results) says what is left. The pages are read
+# before the check, so a page edited while links are checked is refused rather than fixed blind.
+
+
+def _pages_to_fix(settings: Settings, request: RunRequest) -> list[Page] | None:
+    if not settings.fix:
+        return None
+    if request.links is None or not request.plan.reads_link_results:
+        why = (
+            "--offline is given"
+            if request.links is None
+            else f"no selected rule checks links (profile {settings.profile})"
+        )
+        raise settings.origin("fix").error(
+            f"needs the links checked (it rewrites them from what checking found), but {why}"
+        )
+    return read_pages(request.paths, request.root)
+
+
+def _fix_stream(outputs: Sequence[Output], out: TextIO) -> TextIO:
+    """The diffs go before a text report on standard output; beside any other format, to stderr."""
+    on_stdout = next((output.format for output in outputs if output.path is None), "text")
+    return out if on_stdout == "text" else sys.stderr
+
+
+def _fix(pages: Sequence[Page], report: Report, links: LinkOptions, stream: TextIO, code: int) -> int:
+    """Plan and write the fixes, then print each page's diff and a summary (every page is written
+    before anything is printed, so a closed pipe cannot stop a fix half way); the exit code."""
+    plan = plan_fixes(pages, report.link_results, links)
+    diffs: list[str] = []
+    fixed_links = 0
+    refused = False
+    for page in plan.pages:
+        try:
+            diffs.append(apply_edits(page.path, page.edits, page.lines))
+        except FixRefused as error:
+            print(f"checker: error: {error}", file=sys.stderr)
+            refused = True
+            continue
+        fixed_links += len(page.edits)
+    fixed_pages = len(diffs)
+    stream.write("".join(diffs))
+    for line in (*map(str, plan.skipped), *plan.notes):
+        print(f"checker: --fix: {line}", file=stream)
+    links_word = "link" if fixed_links == 1 else "links"
+    pages_word = "page" if fixed_pages == 1 else "pages"
+    print(
+        f"checker: --fix: fixed {fixed_links} {links_word} in {fixed_pages} {pages_word}; "
+        "the findings reported are from the check before the fix",
+        file=stream,
+    )
+    stream.flush()
+    return EXIT_USAGE if refused and code < EXIT_USAGE else code

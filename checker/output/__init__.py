@@ -7,11 +7,19 @@ decides the exit code. ``write_rules`` lists rules (``checker rules``) in a form
 
 from __future__ import annotations
 
-from checker.output import json_format, text
+from checker.output import github, json_format, junit, markdown, sarif, text
 from checker.output.base import Formatter, OutputOptions
 
 __all__ = ["FORMATS", "Formatter", "OutputOptions"]
 
 FORMATS: dict[str, Formatter] = {
-    formatter.name: formatter for formatter in (text.FORMATTER, json_format.FORMATTER)
+    formatter.name: formatter
+    for formatter in (
+        text.FORMATTER,
+        json_format.FORMATTER,
+        github.FORMATTER,
+        sarif.FORMATTER,
+        junit.FORMATTER,
+        markdown.FORMATTER,
+    )
 }

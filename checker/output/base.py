@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Protocol, TextIO
 
 from checker.model.report import Report, RuleInfo
@@ -12,6 +12,9 @@ from checker.model.report import Report, RuleInfo
 @dataclass(frozen=True)
 class OutputOptions:
     colour: bool = False  # ANSI colours (text, on a terminal)
+    #: the process environment as the CLI passes it (``os.environ``), for formatters that read it
+    #: (github: ``$GITHUB_STEP_SUMMARY``); empty by default, so a formatter never reads the real one
+    environ: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
 
 
 class Formatter(Protocol):
