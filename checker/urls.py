@@ -1,18 +1,33 @@
-"""What makes a URL usable: shared by the ``link-malformed`` check and by link checking."""
+"""What makes a URL usable: shared by the ``link-malformed`` check and by link checking.
+
+A host is judged as the HTTP client will use it: :func:`client_host` is the host ``yarl`` (and so
+``aiohttp``) connects to, after IDNA/Unicode mapping (``１２７.０.０.１`` becomes ``127.0.0.1``).
+:func:`host_problem` then refuses what no web address should be: an IPv4 address written in any
+form but the standard dotted quad (``2130706433``, ``0x7f.1``, ``0177.0.0.1``, ``127.1``,
+``127.0.0.1.``, fullwidth digits), a host that ends in a number but is no address (``1.2.3.4.5``),
+percent signs, labels that are not letters, digits and hyphens, an ``xn--`` label that is no valid
+IDNA, an IPv6 zone. Bracketed IPv6 literals (``http://[2001:db8::1]/``) are valid.
+"""
 
 from __future__ import annotations
 
+import ipaddress
 import re
+import unicodedata
 from dataclasses import dataclass
-from urllib.parse import SplitResult, urljoin, urlsplit
+from urllib.parse import SplitResult, unquote, urljoin, urlsplit
+
+from yarl import URL
+
+__all__ = ["UrlPolicy", "client_host", "host_problem", "ipv4_notation", "url_problem", "web_target"]
 
 #: the first path segment of a scheme-less URL that is really a host name: ``www.x.org``, ``gov.uk``
 _LOOKS_LIKE_HOST = re.compile(
     r"^(?:www\.|(?:[a-z0-9-]+\.)+(?:uk|com|org|net|gov|edu|int|eu|info|io)(?::\d+)?$)", re.I
 )
-_HOST = re.compile(
-    r"^(?:[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?\.?$|^\[[0-9a-f:.]+\]$"
-)
+_HOST = re.compile(r"^(?:[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?\.?$")
+_NUMBER = re.compile(r"^(?:[0-9]+|0[xX][0-9a-fA-F]*)$")
+_BASES = {16: "0123456789abcdefABCDEF", 8: "01234567", 10: "0123456789"}
 
 
 @dataclass(frozen=True)
@@ -24,12 +39,102 @@ class UrlPolicy:
     relative: bool = True  # site-relative links (/path, page.html) are allowed
 
 
-def _valid_host(host: str) -> bool:
-    try:
-        ascii_host = host.encode("idna").decode("ascii")
-    except UnicodeError:
+def _ipv4_number(label: str) -> int | None:
+    """One part of an IPv4 address in the notations URL parsers and ``inet_aton`` accept."""
+    if label[:2] in ("0x", "0X"):
+        digits, base = label[2:], 16
+    elif len(label) > 1 and label.startswith("0"):
+        digits, base = label[1:], 8
+    else:
+        digits, base = label, 10
+    if not digits:
+        return 0 if base == 16 else None
+    if not all(char in _BASES[base] for char in digits):
+        return None
+    return int(digits, base)
+
+
+def _labels(host: str) -> list[str]:
+    labels = host.split(".")
+    if len(labels) > 1 and labels[-1] == "":
+        labels.pop()  # one trailing dot: a fully qualified name
+    return labels
+
+
+def _ends_in_number(host: str) -> bool:
+    """The WHATWG URL rule: a host whose last label is a number is read as an IPv4 address."""
+    return bool(_NUMBER.match(_labels(host)[-1]))
+
+
+def ipv4_notation(host: str) -> ipaddress.IPv4Address | None:
+    """The IPv4 address ``host`` means in any notation a URL parser or ``inet_aton`` accepts.
+
+    ``2130706433``, ``0x7f.1``, ``0177.0.0.1``, ``127.1`` and ``127.0.0.1.`` all mean 127.0.0.1;
+    ``None`` when ``host`` is no IPv4 address in any notation.
+    """
+    labels = _labels(host)
+    if not 1 <= len(labels) <= 4:
+        return None
+    numbers = [_ipv4_number(label) for label in labels]
+    parts = [n for n in numbers if n is not None]
+    if len(parts) != len(numbers) or any(n > 255 for n in parts[:-1]):
+        return None
+    if parts[-1] >= 256 ** (5 - len(parts)):
+        return None
+    value = parts[-1] + sum(n << (8 * (3 - i)) for i, n in enumerate(parts[:-1]))
+    return ipaddress.IPv4Address(value)
+
+
+def client_host(url: str) -> str | None:
+    """The host the HTTP client (yarl, hence aiohttp) connects to for ``url``, or None when it
+    cannot read one; raises ``ValueError`` (or ``UnicodeError``) for what yarl refuses.
+
+    This is the host after IDNA/Unicode mapping; IPv6 comes without brackets.
+    """
+    return URL(url).raw_host
+
+
+def _label_problem(label: str) -> bool:
+    """True for an ``xn--`` label that is not valid IDNA: undecodable, or plain ASCII in disguise."""
+    if not label.lower().startswith("xn--"):
         return False
-    return bool(_HOST.match(ascii_host))
+    try:
+        decoded = label[4:].encode("ascii").decode("punycode")
+    except (UnicodeError, ValueError):
+        return True
+    mapped = unicodedata.normalize("NFKC", decoded)
+    return not decoded or mapped.isascii() or any(char in mapped for char in "./:%@")
+
+
+def host_problem(host: str, written: str | None = None) -> str | None:
+    """Why ``host`` (as :func:`client_host` gives it) cannot be a web address's host, or None.
+
+    ``written`` is the host as the link spells it, named in the reason (default ``host``).
+    """
+    shown = written if written is not None else host
+    if ":" in host:  # an IPv6 literal (yarl gives it without brackets)
+        if "%" in host:
+            return f"the IPv6 address {shown} carries a zone (%...), which a web address cannot use"
+        try:
+            ipaddress.IPv6Address(host)
+        except ValueError:
+            return f"{shown!r} is not a valid IPv6 address"
+        return None
+    decoded = unquote(host)
+    if _ends_in_number(decoded):
+        address = ipv4_notation(decoded)
+        if address is None:
+            return f"{shown!r} is not a valid host name"
+        if host != str(address) or (written is not None and written != str(address)):
+            return f"the host {shown} is an IP address written in a non-standard form (it means {address})"
+        return None
+    if not _HOST.match(host) or any(_label_problem(label) for label in host.split(".")):
+        return f"{shown!r} is not a valid host name"
+    return None
+
+
+def _bracketed(parts: SplitResult) -> bool:
+    return parts.netloc.rpartition("@")[2].startswith("[")
 
 
 def url_problem(url: str, options: UrlPolicy) -> str | None:
@@ -56,10 +161,18 @@ def url_problem(url: str, options: UrlPolicy) -> str | None:
             return "it has no host name"
         if parts.username is not None or parts.password is not None:
             return "it carries a user name or password"
-        if not _valid_host(parts.hostname):
-            return f"{parts.hostname!r} is not a valid host name"
         if port == 0:
             return "port 0 is not a valid port"
+        written = parts.hostname
+        if _bracketed(parts) and ":" not in written:
+            return f"{written!r} is not a valid IPv6 address"
+        try:
+            host = client_host(url.strip())
+        except (ValueError, UnicodeError):
+            host = None
+        if not host:
+            return f"{written!r} is not a valid host name"
+        return host_problem(host, written)
     return None
 
 

@@ -1,7 +1,8 @@
 """What the command line reads as a page, and pages with nothing to check, end to end.
 
 File names matter here (``_action05.md`` is an action page whatever it holds), so the
-pages are written to ``tmp_path`` under the names an editor would give them.
+pages are written to ``tmp_path`` under the names an editor would give them. HTML pages are
+read too (``tests/test_html_input.py`` checks what is read from them).
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ from checker.cli import main
 from tests.conftest import FIXTURES
 
 CLEAN = FIXTURES / "cases" / "clean-page.md"
-NOT_HTML = "checker reads Markdown pages (.md, .markdown) — HTML input is not supported yet"
+READS = "checker reads Markdown (.md, .markdown) and HTML (.html, .htm, .xhtml, .shtml) pages"
 HTML_PAGE = "<!DOCTYPE html>\n<html><body><div class='department'><h2>Home Office</h2></div></body></html>\n"
+#: what checker finds on HTML_PAGE: no action header, no crest, no statement
+HTML_PAGE_RULES = ["[structure-action-heading]", "[structure-incomplete]", "[crest-missing]"]
 
 
 def run(capsys: pytest.CaptureFixture[str], *paths: Path | str) -> tuple[int, str, str]:
@@ -87,43 +90,46 @@ def test_the_heading_number_is_the_file_number(capsys: pytest.CaptureFixture[str
     assert lines[-1] == "1 error in 1 page"
 
 
-@pytest.mark.parametrize(
-    ("name", "message"),
-    [
-        ("page.html", f"is HTML; {NOT_HTML}"),
-        ("page.htm", f"is HTML; {NOT_HTML}"),
-        ("PAGE.HTML", f"is HTML; {NOT_HTML}"),
-        ("notes.txt", "is not a Markdown page; checker reads Markdown pages (.md, .markdown)"),
-        ("_action05.md.bak", "is not a Markdown page; checker reads Markdown pages (.md, .markdown)"),
-    ],
-)
+@pytest.mark.parametrize("name", ["notes.txt", "_action05.md.bak"])
 def test_a_named_file_of_another_type_is_an_input_error(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, name: str, message: str
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, name: str
 ) -> None:
     other = page(tmp_path, name, HTML_PAGE)
     clean = clean_copy(tmp_path)
     code, out, err = run(capsys, other, clean)
     assert code == 2
-    assert err == f"checker: error: {other}: {message}\n"
+    assert err == f"checker: error: {other}: is not a page; {READS}\n"
     assert out.splitlines()[-1] == "no problems in 1 page; 1 file could not be checked"
 
 
-def test_a_missing_html_file_is_still_named_as_html(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
+@pytest.mark.parametrize("name", ["page.html", "page.htm", "PAGE.HTML", "page.xhtml"])
+def test_a_named_html_file_is_read_as_html(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, name: str
 ) -> None:
+    html = page(tmp_path, name, HTML_PAGE)
+    code, out, err = run(capsys, html, clean_copy(tmp_path))
+    assert (code, err) == (1, "")
+    assert [line.split()[-1] for line in out.splitlines() if line.startswith(str(html))] == HTML_PAGE_RULES
+    assert out.splitlines()[-1] == "3 errors in 2 pages"
+
+
+def test_a_missing_html_file_does_not_exist(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     code, _, err = run(capsys, tmp_path / "gone.html")
     assert code == 2
-    assert err == f"checker: error: {tmp_path / 'gone.html'}: is HTML; {NOT_HTML}\n"
+    assert err == f"checker: error: {tmp_path / 'gone.html'}: does not exist\n"
 
 
-def test_an_html_document_named_md_is_an_input_error(
+def test_an_html_document_named_md_is_read_as_html(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     saved = page(tmp_path, "_action05.md", HTML_PAGE)
-    code, out, err = run(capsys, saved, clean_copy(tmp_path))
-    assert code == 2
-    assert err == f"checker: error: {saved}: is an HTML document, not a Markdown page; {NOT_HTML}\n"
-    assert out.splitlines()[-1] == "no problems in 1 page; 1 file could not be checked"
+    bare = page(tmp_path, "saved-page", HTML_PAGE)
+    code, out, err = run(capsys, saved, bare)
+    assert (code, err) == (1, "")
+    for path in (saved, bare):
+        assert [
+            line.split()[-1] for line in out.splitlines() if line.startswith(str(path))
+        ] == HTML_PAGE_RULES
 
 
 def test_markdown_names_in_any_case_and_no_suffix_are_read(
@@ -147,16 +153,34 @@ def test_a_glob_skips_what_is_not_a_page(capsys: pytest.CaptureFixture[str], tmp
 def test_a_glob_with_no_page_is_an_input_error(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     site = tmp_path / "site"
     site.mkdir()
+    page(site, "style.css", "body { margin: 0 }\n")
+    page(site, "print.css", "body { margin: 0 }\n")
+    code, out, err = run(capsys, f"{site}/*.css", f"{site}/*.md", clean_copy(tmp_path))
+    assert code == 2
+    assert err.splitlines() == [
+        f"checker: error: {site}/*.css: matches no pages, only other files; {READS}",
+        f"checker: error: {site}/*.md: matches no files",
+    ]
+    assert out.splitlines()[-1] == "no problems in 1 page; 2 files could not be checked"
+
+
+def test_a_glob_or_folder_of_html_reads_the_html(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
     page(site, "index.html", HTML_PAGE)
     page(site, "about.htm", HTML_PAGE)
     page(site, "style.css", "body { margin: 0 }\n")
-    code, out, err = run(capsys, f"{site}/*.htm*", f"{site}/*.css", clean_copy(tmp_path))
+    code, out, _ = run(capsys, f"{site}/*.htm*")
+    assert (code, out.splitlines()[-1]) == (1, "6 errors in 2 pages")
+    code, out, _ = run(capsys, site)
+    assert (code, out.splitlines()[-1]) == (1, "6 errors in 2 pages")
+
+
+def test_a_folder_with_no_page_is_an_input_error(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    page(tmp_path, "style.css", "body { margin: 0 }\n")
+    code, _, err = run(capsys, tmp_path)
     assert code == 2
-    assert err.splitlines() == [
-        f"checker: error: {site}/*.htm*: matches only HTML files; {NOT_HTML}",
-        f"checker: error: {site}/*.css: matches no pages (.md, .markdown), only other files",
-    ]
-    assert out.splitlines()[-1] == "no problems in 1 page; 2 files could not be checked"
+    assert err == f"checker: error: {tmp_path}: is a folder with no pages in it; {READS}\n"
 
 
 def test_a_glob_finds_action_pages_by_name(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

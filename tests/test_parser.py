@@ -410,8 +410,7 @@ def test_an_html_document_is_not_read_as_markdown(data: bytes) -> None:
     with pytest.raises(InputError) as caught:
         decode("_action05.md", data)
     assert str(caught.value) == (
-        "_action05.md: is an HTML document, not a Markdown page; checker reads Markdown pages "
-        "(.md, .markdown) — HTML input is not supported yet"
+        "_action05.md: is an HTML document, not a Markdown page (`checker check` reads it as HTML)"
     )
 
 

@@ -1,7 +1,8 @@
-"""``statement-pattern``: statement text that matches a pattern, such as placeholder text.
+r"""``statement-pattern``: statement text that matches a pattern, such as placeholder text.
 
-Two kinds of pattern, both Python regular expressions read after curly quotes and ``…`` are
-made plain (so ``Coming soon…`` and ``Coming soon...`` are the same):
+Two kinds of pattern, both regular expressions run by RE2 (linear in the text: Python's syntax
+without lookaround or backreferences, see ``checker.config.yamlfile``), read after curly quotes
+and ``…`` are made plain (so ``Coming soon…`` and ``Coming soon...`` are the same):
 
 - ``patterns`` are searched anywhere in the statement, links included: a stand-in that is wrong
   wherever it appears (``[insert figures]``, ``lorem ipsum``, ``TODO``).
@@ -21,17 +22,32 @@ Passes: ``We will cooperate with Government Digital Service ... [Read more »](h
 ``Our agencies' websites will follow by March 2014, dates to be confirmed. [Read more »](...)``.
 
 One finding per statement: for a ``whole`` match, the statement's words; else the first
-``patterns`` match. With ``placeholder: true`` a match also marks the statement as a stand-in,
-so ``read-more-missing`` leaves it alone.
+``patterns`` match, or its ``text`` group when it has one (``(?P<text>\[insert[^\]]*\])(?:[^(]|\z)``:
+what must follow is matched, as RE2 has no lookahead, but not shown). With ``placeholder: true``
+a match also marks the statement as a stand-in, so ``read-more-missing`` leaves it alone.
+
+A statement longer than ``statements.MAX_STATEMENT_CHARS`` (20,000 characters of plain text; a
+real one is under a thousand) is not read: the rule reports it as too long to check, and it is
+no stand-in.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
-from checker.checks.statements import Words, plain_positions, plain_text, statement_words, text_span
+from checker.checks.statements import (
+    MAX_STATEMENT_CHARS,
+    Words,
+    linear,
+    plain_positions,
+    plain_text,
+    statement_words,
+    text_span,
+)
 from checker.engine.api import CheckKind, Context, Rule, Scope
 from checker.model import DepartmentBlock, Page, Statement
 from checker.model.finding import Finding
@@ -39,7 +55,7 @@ from checker.model.finding import Finding
 KIND = "statement-pattern"
 
 SENTENCE_BREAK = re.compile(r"(?<=[.!?;:])\s+|\s+-+\s+")
-_EDGE = re.compile(r"^[\W_]+|[\W_]+$")
+_PUNCTUATION = re.compile(r"[\W_]+")
 
 
 @dataclass(frozen=True)
@@ -49,11 +65,12 @@ class Options:
     placeholder: bool = False  # a match means the department has not really responded
 
     def __post_init__(self) -> None:
-        whole = tuple(re.compile(pattern.pattern, pattern.flags | re.IGNORECASE) for pattern in self.whole)
+        whole = tuple(linear(pattern, ignore_case=True) for pattern in self.whole)
         for pattern in whole:
             if pattern.fullmatch(""):
                 raise ValueError(f"the whole pattern {pattern.pattern!r} matches empty text")
         object.__setattr__(self, "whole", whole)
+        object.__setattr__(self, "patterns", tuple(linear(pattern) for pattern in self.patterns))
 
 
 @dataclass(frozen=True)
@@ -66,8 +83,16 @@ class Hit:
 
 
 def bare(part: str) -> str:
-    """A sentence without the punctuation around it, unless that is all it is: ``(TBC.)`` -> ``TBC``."""
-    return _EDGE.sub("", part) or part
+    """A sentence without the punctuation around it, unless that is all it is: ``(TBC.)`` -> ``TBC``.
+
+    The end is found on the reversed text: ``[\\W_]+$`` would try every start in a run of
+    punctuation, and take time quadratic in it.
+    """
+    leading = _PUNCTUATION.match(part)
+    trailing = _PUNCTUATION.match(part[::-1])
+    start = leading.end() if leading else 0
+    end = len(part) - (trailing.end() if trailing else 0)
+    return part[start:end] if start < end else part
 
 
 def sentences(text: str) -> list[str]:
@@ -75,7 +100,7 @@ def sentences(text: str) -> list[str]:
     return [part for part in SENTENCE_BREAK.split(text) if part]
 
 
-def is_stand_in(text: str, whole: tuple[re.Pattern[str], ...]) -> bool:
+def is_stand_in(text: str, whole: tuple[Any, ...]) -> bool:
     return any(pattern.fullmatch(bare(text)) for pattern in whole)
 
 
@@ -89,22 +114,58 @@ def whole_match(options: Options, words: Words) -> Hit | None:
     return None
 
 
+def _hit(match: Any) -> Hit:
+    """What a ``patterns`` match shows: its ``text`` group when it has one that took part, else all."""
+    group = match.re.groupindex.get("text", 0)
+    if match.start(group) < 0:
+        group = 0
+    start, end = match.span(group)
+    return Hit(start, end, match.group(group).strip())
+
+
 def search_match(options: Options, text: str) -> Hit | None:
-    matches = [match for pattern in options.patterns if (match := pattern.search(text))]
-    first = min(matches, key=lambda match: match.start(), default=None)
-    return Hit(first.start(), first.end(), first.group(0).strip()) if first else None
+    hits = [_hit(match) for pattern in options.patterns if (match := pattern.search(text))]
+    return min(hits, key=lambda hit: hit.start, default=None)
 
 
 def first_match(options: Options, statement: Statement) -> Hit | None:
-    """The stand-in: the words if a ``whole`` pattern matches them, else the first ``patterns`` match."""
-    whole = whole_match(options, statement_words(statement)) if options.whole else None
-    return whole or search_match(options, plain_text(statement))
+    """The stand-in: the words if a ``whole`` pattern matches them, else the first ``patterns`` match;
+    None for a statement too long to check."""
+    plain = plain_text(statement)
+    return None if len(plain) > MAX_STATEMENT_CHARS else _first_match(options, statement, plain)
+
+
+def _first_match(options: Options, statement: Statement, plain: str) -> Hit | None:
+    whole = whole_match(options, statement_words(statement, plain)) if options.whole else None
+    return whole or search_match(options, plain)
+
+
+def _too_long(rule: Rule[Options], page: Page, block: DepartmentBlock, length: int) -> Finding:
+    """The rule's finding for a statement it does not read, saying so."""
+    statement = block.statement
+    assert statement is not None
+    finding = rule.finding(
+        page, statement.text_span or statement.span, department=block.name, subject="too long", text=""
+    )
+    whose = f"{block.name}: the statement" if block.name else "The statement"
+    return dataclasses.replace(
+        finding,
+        message=f"{whose} is {length:,} characters long, too long to check for {rule.id} "
+        f"(statements of up to {MAX_STATEMENT_CHARS:,} characters are read)",
+        fix="Shorten the statement: is all of it the department's response?",
+    )
 
 
 def check(rule: Rule[Options], page: Page, block: DepartmentBlock, context: Context) -> Iterator[Finding]:
     statement = block.statement
-    hit = first_match(rule.options, statement) if statement is not None else None
-    if statement is None or hit is None:
+    if statement is None:
+        return
+    plain = plain_text(statement)
+    if len(plain) > MAX_STATEMENT_CHARS:
+        yield _too_long(rule, page, block, len(plain))
+        return
+    hit = _first_match(rule.options, statement, plain)
+    if hit is None:
         return
     positions = plain_positions(statement)
     start, end = hit.start, hit.end

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
@@ -55,9 +56,38 @@ def link_options(settings: Settings) -> LinkOptions:
         allow_private=settings.allow_private,
         private_host_allowlist=frozenset(host.rstrip(".").lower() for host in settings.private_hosts),
         dns_probes=settings.dns_probes,
+        max_time=settings.max_time or None,
         user_agent=f"checker/{__version__} (link checker for department-response pages)",
     )
     return LinkOptions(config=config, base_url=settings.base_url)
+
+
+def _where(origin: Origin) -> str:
+    """``origin`` with its file relative to the working folder when it is inside it."""
+    path = Path(origin.path)
+    with contextlib.suppress(OSError, ValueError):  # elsewhere: shown as it is
+        path = path.resolve().relative_to(Path.cwd().resolve())
+    return str(Origin(str(path), origin.line))
+
+
+def guard_notes(settings: Settings) -> list[str]:
+    """One line for each way the config file (not a flag) lets links reach private addresses.
+
+    A ``.checker.yaml`` in the working folder is read without being named: switching the
+    address guard off from there must not go unnoticed.
+    """
+    notes = []
+    allow = settings.origin("allow_private")
+    if settings.allow_private and allow.line is not None:
+        notes.append(
+            f"{_where(allow)} allows links to private addresses (allow_private: true); every link may "
+            "reach this machine and its network (loopback, intranet, cloud metadata)"
+        )
+    hosts = settings.origin("private_hosts")
+    if settings.private_hosts and hosts.line is not None:
+        names = ", ".join(settings.private_hosts)
+        notes.append(f"{_where(hosts)} lets {names} resolve to private addresses (private_hosts)")
+    return notes
 
 
 def progress_enabled(stream: TextIO, environ: Mapping[str, str]) -> bool:

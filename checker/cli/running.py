@@ -45,6 +45,9 @@ def request_for(
         filters.append(load_baseline(settings.baseline))
     if filtered:
         filters.append(MinLevel(Severity.parse(settings.min_level)))
+    if not settings.offline:  # issue 11: a config file switching the address guard off is said aloud
+        for note in options.guard_notes(settings):
+            print(f"checker: note: {note}", file=sys.stderr)
     return RunRequest(
         paths=paths,
         plan=options.plan_for(settings),

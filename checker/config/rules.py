@@ -11,6 +11,12 @@
 A rules folder holds rule files plus, optionally, ``departments.yaml`` (the
 registry) and ``profiles.yaml``. Later folders add rules and replace rules with
 the same id; a later registry replaces the earlier one.
+
+Templates take plain ``{field}``s only (``{department:d}`` or ``{text!r}`` is refused when the
+rule loads, as a value from a page could make it fail when the finding is written). Regular
+expression options run on RE2, linear in the text; what it cannot run (lookaround,
+backreferences...) is refused when the rule loads (``yamlfile.Reader.regex``). A YAML file is
+at most 1 MiB (``yamlfile.MAX_YAML_BYTES``).
 """
 
 from __future__ import annotations
@@ -82,7 +88,7 @@ def _template(reader: Reader, node: Node, what: str, kind: CheckKind) -> str:
     try:
         used = template_fields(text)
     except ValueError as exc:
-        raise reader.error(node, f"{what} is not a valid template: {exc}") from None
+        raise reader.error(node, f"{what} {exc}") from None
     for field in sorted(used - allowed):
         raise reader.error(
             node,

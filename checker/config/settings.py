@@ -16,6 +16,7 @@ The config file is ``.checker.yaml`` in the working folder, or ``--config FILE``
       host_concurrency: 2
       host_interval: 0.5       # seconds between requests to one host
       timeout: 60              # seconds to give one link, retries included
+      max_time: 20m            # checking links stops after this long; the rest is "not checked" (0: no limit)
       allow_private: false     # check links to private and local addresses (intranets)
       private_hosts: [intranet.example.gov.uk]   # these hosts may be private, the rest may not
       dns_probes: [www.gov.uk, www.google.com]   # looked up when a link's name does not resolve; [] = never
@@ -119,6 +120,16 @@ def _duration(text: str) -> float:
     if match is None:
         raise BadValue(f"{text!r} is not a duration such as 90s, 15m, 6h or 2d")
     return float(match["number"]) * _UNIT_SECONDS[match["unit"] or "s"]
+
+
+def _time_budget(text: str) -> float:
+    """A whole run's time budget: ``120``, ``90s``, ``15m``, ``2h``; ``0`` means no limit."""
+    try:
+        return _duration(text)
+    except BadValue:
+        raise BadValue(
+            f"{text!r} is not a time such as 120 (seconds), 90s, 15m or 2h (0: no limit)"
+        ) from None
 
 
 def _count(text: str) -> int:
@@ -255,6 +266,15 @@ SETTINGS: tuple[Setting, ...] = (
         _seconds(0.1),
         "seconds to give one link, retries included",
         "--timeout",
+        "S",
+    ),
+    Setting(
+        "max_time",
+        "crawl.max_time",
+        _time_budget,
+        "stop checking links after this long (120, 90s, 15m, 2h); the links left are reported as "
+        "not checked, never as dead (0: no limit)",
+        "--max-time",
         "S",
     ),
     Setting(
@@ -417,6 +437,7 @@ class Settings:
     host_concurrency: int = 2
     host_interval: float = 0.5
     timeout: float = 60.0
+    max_time: float = 0.0  # seconds for the whole link check; 0: no limit
     allow_private: bool = False
     private_hosts: tuple[str, ...] = ()
     # the crawler's own defaults (checker.crawl.config.DEFAULT_DNS_PROBES; a test keeps them equal)

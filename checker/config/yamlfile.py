@@ -1,40 +1,127 @@
-"""Strict YAML reading with line numbers.
+r"""Strict YAML reading with line numbers, and the regular expressions rule files hold.
 
 Files are read with ``yaml.compose`` so every value keeps its position. Readers
 reject unknown keys, duplicate keys and wrong types with ``file:line: what is
 wrong (allowed: ...)``; a user mistake never becomes a traceback.
+
+What a file may cost is bounded before and while it is parsed: at most ``MAX_YAML_BYTES``
+(1 MiB; checker's own files are a few KiB), nested at most ``MAX_DEPTH`` levels, and no
+aliases (``*name``): an alias repeats a value without its text, so a small file could stand
+for an enormous one (a "billion laughs"). Each is refused with the file and line.
+
+Regular expressions (``Reader.regex``) run on RE2 (``google-re2``), whose matching time is
+linear in the text whatever the pattern: a rule's ``(a+)+$`` cannot hang a run. The syntax is
+Python's less what needs backtracking; a pattern that uses it (lookahead, lookbehind,
+backreferences, atomic groups, possessive quantifiers, conditionals, ``\Z``, the ``x``, ``a``,
+``u``, ``L`` flags) is refused when the file is loaded, saying what it uses. ``\w``, ``\d``,
+``\s`` and ``\b`` are ASCII in RE2; ``\pL`` (a letter), ``\pN`` (a digit or numeral) and
+``\p{Greek}`` name Unicode classes.
 """
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from pathlib import Path
+from typing import Any
 
+import re2
 import yaml
 
 from checker.errors import ConfigError
 
 Node = yaml.Node
 
+#: the largest YAML file checker reads (rule files, the registry, profiles, the config file)
+MAX_YAML_BYTES = 1024 * 1024
+#: how deep collections may nest in one (checker's own files nest four levels at most)
+MAX_DEPTH = 32
+
+
+class _Refused(yaml.MarkedYAMLError):
+    """What the strict loader will not compose, with where it is."""
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """``SafeLoader`` without aliases and with a nesting limit (see the module docstring)."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            raise _Refused(
+                problem=f"uses the alias *{event.anchor}: checker's YAML files take no aliases "
+                "(write the value out where it is used)",
+                problem_mark=event.start_mark,
+            )
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise _Refused(
+                    problem=f"nests more than {MAX_DEPTH} levels deep",
+                    problem_mark=self.peek_event().start_mark,  # type: ignore[no-untyped-call]
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+def _read_text(path: str | Path) -> str:
+    name = str(path)
+    try:
+        with Path(path).open("rb") as handle:
+            data = handle.read(MAX_YAML_BYTES + 1)
+    except FileNotFoundError:
+        raise ConfigError(name, "does not exist") from None
+    except OSError as exc:
+        raise ConfigError(name, f"cannot be read: {exc.strerror or exc}") from None
+    if len(data) > MAX_YAML_BYTES:
+        raise ConfigError(
+            name,
+            f"is larger than {MAX_YAML_BYTES // 1024} KiB, the most checker reads of a YAML file "
+            "(its own rule files are a few KiB): is it the right file?",
+        )
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(name, f"cannot be read as UTF-8 text: {exc}") from None
+
 
 def load(path: str | Path) -> Node | None:
     """The document's root node, or None for an empty file."""
     name = str(path)
+    text = _read_text(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(name, "does not exist") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(name, f"cannot be read as UTF-8 text: {exc}") from None
-    try:
-        return yaml.compose(text, Loader=yaml.SafeLoader)
+        return yaml.compose(text, Loader=_StrictLoader)
+    except _Refused as exc:
+        mark = exc.problem_mark
+        raise ConfigError(name, str(exc.problem), mark.line + 1 if mark else None) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         raise ConfigError(name, f"is not valid YAML: {exc.problem or exc.context}", line) from None
     except yaml.YAMLError as exc:
         raise ConfigError(name, f"is not valid YAML: {exc}") from None
+
+
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+#: numbers in checker's files are small; a longer one is refused before Python converts it
+_MAX_DIGITS = 30
+
+
+def _yaml_number(node: yaml.ScalarNode, construct: Any) -> int | float | None:
+    """An int or float scalar as YAML reads it (``0x1F``, ``1_000``, ``.inf``); None if absurd."""
+    if len(str(node.value)) > _MAX_DIGITS:
+        return None
+    try:
+        value = construct(node)
+    except (ValueError, OverflowError):
+        return None
+    return value if isinstance(value, int | float) else None
 
 
 def line_of(node: Node) -> int:
@@ -107,7 +194,9 @@ class Reader:
     def integer(self, node: Node, what: str, minimum: int = 0) -> int:
         if not isinstance(node, yaml.ScalarNode) or not node.tag.endswith(":int"):
             raise self.error(node, f"{what} should be a whole number, not {describe(node)}")
-        value = int(str(node.value))
+        value = _yaml_number(node, _CONSTRUCTOR.construct_yaml_int)
+        if not isinstance(value, int):
+            raise self.error(node, f"{what} should be a whole number of at most {_MAX_DIGITS} digits")
         if value < minimum:
             raise self.error(node, f"{what} should be at least {minimum}, not {value}")
         return value
@@ -117,10 +206,17 @@ class Reader:
             node.tag.endswith(":int") or node.tag.endswith(":float")
         ):
             raise self.error(node, f"{what} should be a number, not {describe(node)}")
-        value = float(str(node.value))
+        construct = (
+            _CONSTRUCTOR.construct_yaml_int
+            if node.tag.endswith(":int")
+            else _CONSTRUCTOR.construct_yaml_float
+        )
+        value = _yaml_number(node, construct)
+        if value is None or not math.isfinite(value):
+            raise self.error(node, f"{what} should be a finite number of at most {_MAX_DIGITS} digits")
         if value < minimum:
             raise self.error(node, f"{what} should be at least {minimum:g}, not {value:g}")
-        return value
+        return float(value)
 
     def sequence(self, node: Node, what: str) -> list[Node]:
         if not isinstance(node, yaml.SequenceNode):
@@ -130,9 +226,112 @@ class Reader:
     def strings(self, node: Node, what: str) -> list[str]:
         return [self.string(item, f"each item of {what}") for item in self.sequence(node, what)]
 
-    def regex(self, node: Node, what: str) -> re.Pattern[str]:
+    def regex(self, node: Node, what: str) -> LinearPattern:
         text = self.string(node, what)
         try:
-            return re.compile(text)
-        except re.error as exc:
-            raise self.error(node, f"{what} {text!r} is not a valid regular expression: {exc}") from None
+            return LinearPattern(text)
+        except ValueError as exc:
+            raise self.error(node, f"{what} {text!r} {exc}") from None
+
+
+#: what RE2 says about a construct it does not run, and how to say it to a rule's author
+_UNSUPPORTED = (
+    (re.compile(r"\(\?<?[=!]"), "lookaround ((?=, (?!, (?<=, (?<!)"),
+    (re.compile(r"escape sequence: \\[1-9]"), "a backreference (\\1 ... \\9)"),
+    (re.compile(r"\(\?>"), "an atomic group ((?>...))"),
+    (re.compile(r"repetition operator: [*+?}]\+"), "a possessive quantifier (*+, ++, ?+)"),
+    (re.compile(r"\(\?\("), "a conditional group ((?(1)...|...))"),
+    (re.compile(r"escape sequence: \\Z"), "\\Z (write \\z for the end of the text)"),
+    (re.compile(r"\(\?#"), "a comment group ((?#...))"),
+    (re.compile(r"\(\?[a-zA-Z]*[^imsU:)a-zA-Z]?[xauL]"), "a flag RE2 does not have (it takes i, m, s and U)"),
+    (re.compile(r"repetition size"), "a repetition count over 1000 (nested counts multiply)"),
+    (
+        re.compile(r"too large|out of memory", re.IGNORECASE),
+        "more states than RE2's 8 MiB budget for a pattern",
+    ),
+)
+
+
+def _unsupported(reason: str, text: str = "") -> str:
+    if "(?P" in reason and "(?P=" in text:
+        reason = "invalid escape sequence: \\1"  # RE2 says only "(?P"
+    for pattern, construct in _UNSUPPORTED:
+        if pattern.search(reason):
+            return (
+                f"uses {construct}, which checker's regular expressions do not support: they run on "
+                "RE2, in time linear in the text; rewrite it without that"
+            )
+    return f"is not a valid regular expression: {reason}"
+
+
+class LinearPattern:
+    """A rule's regular expression, matched by RE2 in time linear in the text.
+
+    It has the matching methods of ``re.Pattern`` (``search``, ``match``, ``fullmatch``,
+    ``finditer``, ``findall``, ``split``, ``sub``) and its ``pattern``, ``flags``, ``groups``
+    and ``groupindex``; ``flags`` holds what was given of ``re.IGNORECASE``, ``re.MULTILINE``
+    and ``re.DOTALL`` (inline ``(?i)`` stays in ``pattern``), so that
+    ``LinearPattern(p.pattern, p.flags | re.IGNORECASE)`` is the same pattern, case ignored.
+    ``ValueError`` says, in words, what in the text RE2 does not run.
+    """
+
+    __slots__ = ("_regexp", "flags", "pattern")
+
+    def __init__(self, text: str, flags: int = 0) -> None:
+        options = re2.Options()
+        options.log_errors = False  # RE2 would write every refusal to stderr
+        options.case_sensitive = not flags & re.IGNORECASE
+        prefix = ("(?m)" if flags & re.MULTILINE else "") + ("(?s)" if flags & re.DOTALL else "")
+        if flags & re.VERBOSE:
+            raise ValueError(_unsupported("invalid perl operator: (?x"))
+        try:
+            self._regexp: Any = re2.compile(prefix + text, options)
+        except re2.error as exc:
+            reason = exc.args[0] if exc.args else ""
+            reason = reason.decode("utf-8", "replace") if isinstance(reason, bytes) else str(reason)
+            raise ValueError(_unsupported(reason, text)) from None
+        self.pattern = text
+        self.flags = flags & (re.IGNORECASE | re.MULTILINE | re.DOTALL)
+
+    def search(self, text: str, pos: int = 0, endpos: int | None = None) -> Any:
+        return self._regexp.search(text, pos, endpos)
+
+    def match(self, text: str, pos: int = 0, endpos: int | None = None) -> Any:
+        return self._regexp.match(text, pos, endpos)
+
+    def fullmatch(self, text: str, pos: int = 0, endpos: int | None = None) -> Any:
+        return self._regexp.fullmatch(text, pos, endpos)
+
+    def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[Any]:
+        return self._regexp.finditer(text, pos, endpos)  # type: ignore[no-any-return]
+
+    def findall(self, text: str, pos: int = 0, endpos: int | None = None) -> list[Any]:
+        return self._regexp.findall(text, pos, endpos)  # type: ignore[no-any-return]
+
+    def split(self, text: str, maxsplit: int = 0) -> list[str]:
+        return self._regexp.split(text, maxsplit)  # type: ignore[no-any-return]
+
+    def sub(self, replacement: Any, text: str, count: int = 0) -> str:
+        return self._regexp.sub(replacement, text, count)  # type: ignore[no-any-return]
+
+    @property
+    def groups(self) -> int:
+        return int(self._regexp.groups)
+
+    @property
+    def groupindex(self) -> dict[str, int]:
+        return dict(self._regexp.groupindex)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, LinearPattern):
+            return NotImplemented
+        return (self.pattern, self.flags) == (other.pattern, other.flags)
+
+    def __hash__(self) -> int:
+        return hash((self.pattern, self.flags))
+
+    def __repr__(self) -> str:
+        return f"LinearPattern({self.pattern!r}{', re.IGNORECASE' if self.flags & re.IGNORECASE else ''})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (LinearPattern, (self.pattern, self.flags))

@@ -6,7 +6,11 @@ bytes from the stream and feeds them to a ``zlib`` decompressor with
 ``max_length`` set to what is left of ``decoded_limit``: a gzip/deflate bomb
 never produces more than ``decoded_limit`` bytes, whatever its ratio.  Only
 ``identity``, ``gzip``/``x-gzip`` and ``deflate`` (zlib or raw) are decoded (we
-only advertise ``gzip, deflate``); any other coding yields no body.
+only advertise ``gzip, deflate``), stacked at most :data:`MAX_CODINGS` deep
+(``Content-Encoding: gzip, gzip`` is decoded in reverse order, every stage capped
+at ``decoded_limit``); any other coding, or a deeper stack, yields no body.
+Once a gzip stream ends, whatever follows it is not decoded (at most ``wire_limit``
+bytes of it are held by zlib), so concatenated members cannot add up either.
 """
 
 from __future__ import annotations
@@ -15,9 +19,11 @@ import zlib
 from dataclasses import dataclass
 from typing import Protocol
 
-__all__ = ["BodyRead", "read_capped"]
+__all__ = ["MAX_CODINGS", "BodyRead", "read_capped"]
 
 _CHUNK = 64 * 1024
+#: stacked content codings decoded at most (each holds a zlib window: a long stack costs memory)
+MAX_CODINGS = 2
 
 
 class _Stream(Protocol):
@@ -54,6 +60,8 @@ class _Zlib:
         self._started = False
 
     def decode(self, data: bytes, max_length: int) -> tuple[bytes, bool]:
+        if not data:
+            return b"", False
         if not self._started and not self._gzip:
             self._started = True
             try:
@@ -65,19 +73,46 @@ class _Zlib:
                 self._obj = probe
                 return out, bool(probe.unconsumed_tail) or len(out) >= max_length
         self._started = True
+        if self._obj.eof:
+            return b"", False  # the stream has ended: what follows is not part of it
         out = self._obj.decompress(data, max_length)
         return out, bool(self._obj.unconsumed_tail) or len(out) >= max_length
 
 
-def _decoder_for(encoding: str | None) -> _Decoder | None:
-    coding = (encoding or "identity").strip().lower()
-    if coding in ("", "identity"):
-        return _Identity()
+class _Stack:
+    """Several codings, given in decoding order; each stage is capped like the last."""
+
+    def __init__(self, stages: list[_Decoder]) -> None:
+        self._stages = stages
+
+    def decode(self, data: bytes, max_length: int) -> tuple[bytes, bool]:
+        more = False
+        for stage in self._stages:
+            data, cut = stage.decode(data, max_length)
+            more = more or cut
+        return data, more
+
+
+def _one(coding: str) -> _Decoder | None:
     if coding in ("gzip", "x-gzip"):
         return _Zlib(gzip=True)
     if coding == "deflate":
         return _Zlib(gzip=False)
     return None
+
+
+def _decoder_for(encoding: str | None) -> _Decoder | None:
+    codings = [c.strip().lower() for c in (encoding or "").split(",")]
+    codings = [c for c in codings if c not in ("", "identity")]
+    if not codings:
+        return _Identity()
+    if len(codings) > MAX_CODINGS:
+        return None
+    stages = [_one(c) for c in reversed(codings)]  # the last coding applied is undone first
+    decoders = [stage for stage in stages if stage is not None]
+    if len(decoders) != len(stages):
+        return None
+    return decoders[0] if len(decoders) == 1 else _Stack(decoders)
 
 
 async def read_capped(
@@ -92,7 +127,8 @@ async def read_capped(
     """
     decoder = _decoder_for(content_encoding)
     if decoder is None:
-        return BodyRead(None, False, 0, f"unsupported content-encoding {content_encoding!r}")
+        shown = ascii(content_encoding)[:80]
+        return BodyRead(None, False, 0, f"the page was not read: unsupported content-encoding {shown}")
     out = bytearray()
     wire = 0
     truncated = False

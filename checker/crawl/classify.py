@@ -4,6 +4,10 @@
 ssl, OS) to a :class:`Verdict`; :func:`classify_status` does the same for HTTP
 status codes.  A verdict carries the status, a short machine ``error_kind``, a
 plain-English ``detail`` and whether the failure is worth retrying.
+
+What a server sends is a verdict on that server: a malformed answer, one that
+cannot be decoded or parsed, is ``bad-response``; only an exception no exchange
+with a server explains stays ``internal``.
 """
 
 from __future__ import annotations
@@ -76,11 +80,12 @@ def classify_exception(exc: BaseException, host: str, config: CrawlConfig) -> Ve
     os_err = _os_error(exc)
     if isinstance(exc, PrivateAddressError) or isinstance(os_err, PrivateAddressError):
         address = exc.address if isinstance(exc, PrivateAddressError) else getattr(os_err, "address", "")
-        return Verdict(
-            LinkStatus.PRIVATE,
-            ErrorKind.PRIVATE_ADDRESS,
-            f"{host} resolves to the non-public address {address}, which is not checked",
+        said = (
+            f"{host} resolves to the non-public address {address}"
+            if host != address
+            else f"{host} is a non-public address"
         )
+        return Verdict(LinkStatus.PRIVATE, ErrorKind.PRIVATE_ADDRESS, f"{said}, which is not checked")
     if isinstance(exc, aiohttp.ClientConnectorCertificateError):
         return Verdict(LinkStatus.UNREACHABLE, ErrorKind.TLS, f"the TLS certificate of {host} is not valid")
     if isinstance(exc, aiohttp.ClientSSLError | ssl.SSLError):
@@ -143,8 +148,14 @@ def classify_exception(exc: BaseException, host: str, config: CrawlConfig) -> Ve
         return Verdict(
             LinkStatus.UNREACHABLE, ErrorKind.CONNECT, f"could not fetch from {host} ({exc})", True
         )
-    if isinstance(exc, ValueError):
-        return Verdict(LinkStatus.ERROR, ErrorKind.INVALID_URL, f"the address is not a valid URL ({exc})")
+    if isinstance(exc, ValueError | LookupError | ArithmeticError | EOFError):
+        # every address is checked before the request (guard.preflight): what fails to parse
+        # or decode during the exchange is something the server sent
+        return Verdict(
+            LinkStatus.ERROR,
+            ErrorKind.BAD_RESPONSE,
+            f"{host} sent an answer that could not be read ({type(exc).__name__})",
+        )
     return Verdict(
         LinkStatus.ERROR, ErrorKind.INTERNAL, f"the check failed unexpectedly ({type(exc).__name__}: {exc})"
     )

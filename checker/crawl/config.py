@@ -24,7 +24,8 @@ class CrawlConfig:
     false.  ``dns_probes`` are well-known names looked up (once per crawl, within
     ``dns_probe_timeout``) when a link's name does not resolve, to tell "no such
     name" from "DNS does not work here"; empty means do not probe (see
-    :mod:`.network`).
+    :mod:`.network`).  ``max_time`` bounds the whole crawl: when it runs out, what is not
+    checked yet is UNCHECKED (``time-budget``), never dead; ``None`` means no limit.
     """
 
     concurrency: int = 16
@@ -46,6 +47,7 @@ class CrawlConfig:
     dns_probes: tuple[str, ...] = DEFAULT_DNS_PROBES
     # longer than a resolver's first retry (5 s), so that one lost packet does not look like "no DNS"
     dns_probe_timeout: float = 10.0
+    max_time: float | None = None
 
     def __post_init__(self) -> None:
         if self.concurrency < 1 or self.host_concurrency < 1:
@@ -56,5 +58,7 @@ class CrawlConfig:
             raise ValueError("timeouts must be positive")
         if min(self.host_interval, self.backoff_base, self.backoff_cap, self.retry_after_cap) < 0:
             raise ValueError("intervals and backoffs must not be negative")
+        if self.max_time is not None and self.max_time <= 0:
+            raise ValueError("max_time must be positive (None: no limit)")
         if self.max_body_bytes < 1 or self.max_decompressed_bytes < 1:
             raise ValueError("body size caps must be positive")

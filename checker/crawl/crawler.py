@@ -26,6 +26,11 @@ the link only when the network demonstrably works (see :mod:`.network`):
 
 Timeouts after connecting, TLS errors and private addresses are verdicts as they come.
 
+Time budget: with ``CrawlConfig.max_time`` set, the whole crawl (DNS probes, retries and
+all) ends when it runs out.  Nothing new starts, what runs is cancelled, and every URL
+without a verdict by then is UNCHECKED with error kind ``time-budget``: not checked, never
+dead.  Failures held back as possible "network down" are settled as usual.
+
 ``on_result`` receives final results only: failures that could still turn out
 to be "network down" are held back until something proves the network works
 or the crawl ends, so a callback never sees a DEAD that the report later calls
@@ -51,7 +56,7 @@ from checker.model.links import CrawlReport, ErrorKind, LinkResult, LinkStatus, 
 
 from .config import CrawlConfig
 from .fetch import Fetcher
-from .guard import GuardResolver
+from .guard import ConnectGuard, GuardResolver
 from .limits import RequestGate
 from .network import AddressBook, DnsProbe, Reach
 
@@ -115,6 +120,11 @@ def _unchecked(result: LinkResult, why: str) -> LinkResult:
     return _simple(result.url, LinkStatus.UNCHECKED, ErrorKind.NETWORK_DOWN, why, result.attempts)
 
 
+def _out_of_time(url: str, budget: float) -> LinkResult:
+    why = f"not checked: the time budget for the whole run ({budget:g} s) ran out first"
+    return _simple(url, LinkStatus.UNCHECKED, ErrorKind.TIME_BUDGET, why)
+
+
 def _old_heuristic_down(held: list[LinkResult]) -> bool:
     """Failed lookups with probing off: down when several hosts failed, or DNS failed "for now"."""
     hosts = {_host(r.url) for r in held}
@@ -139,6 +149,11 @@ class _Collector:
         self._held: list[tuple[LinkResult, frozenset[Reach]]] = []
         self._answered: set[Reach] = set()  # kinds of address that answered over HTTP
         self._dns_down = False  # a lookup failed and no probe name resolved
+
+    def pending(self, urls: Iterable[str]) -> list[str]:
+        """Those of ``urls`` with no result yet, emitted or held."""
+        held = {result.url for result, _needs in self._held}
+        return [url for url in urls if url not in self.results and url not in held]
 
     def _emit(self, result: LinkResult) -> None:
         self.results[result.url] = result
@@ -244,15 +259,24 @@ async def crawl(
             )
     sent = SimpleNamespace(count=0)
     if to_fetch:
-        await _run(
-            to_fetch,
-            config,
-            resolver=resolver,
-            ssl_context=ssl_context,
-            collector=collector,
-            book=book,
-            sent=sent,
-        )
+        budget = config.max_time
+        timer = asyncio.timeout_at(_loop_time(started + budget) if budget else None)
+        try:
+            async with timer:
+                await _run(
+                    to_fetch,
+                    config,
+                    resolver=resolver,
+                    ssl_context=ssl_context,
+                    collector=collector,
+                    book=book,
+                    sent=sent,
+                )
+        except TimeoutError:
+            if not budget or not timer.expired():
+                raise
+            for url in collector.pending(url for url, _anchors in to_fetch):
+                collector.add(_out_of_time(url, budget))
     network_down = collector.finish()
     return CrawlReport(
         results=dict(collector.results),
@@ -260,6 +284,11 @@ async def crawl(
         requests=sent.count,
         elapsed=time.monotonic() - started,
     )
+
+
+def _loop_time(deadline: float) -> float:
+    """``deadline`` (``time.monotonic``) on the event loop's clock."""
+    return asyncio.get_running_loop().time() + (deadline - time.monotonic())
 
 
 async def _run(
@@ -280,11 +309,15 @@ async def _run(
     trace = aiohttp.TraceConfig()
     trace.on_request_headers_sent.append(count_sent)
     inner = resolver if resolver is not None else DefaultResolver()
-    guard = GuardResolver(inner, config, owns_inner=resolver is None, on_resolved=book.note)
+    connect_guard = ConnectGuard(config)
+    guard = GuardResolver(
+        inner, config, owns_inner=resolver is None, on_resolved=book.note, connect_guard=connect_guard
+    )
     probe = DnsProbe(guard, config.dns_probes, config.dns_probe_timeout)
     try:
         connector = aiohttp.TCPConnector(
             resolver=guard,
+            socket_factory=connect_guard,  # every address, right before connecting
             ssl=ssl_context if ssl_context is not None else True,
             limit=config.concurrency,
             limit_per_host=0,  # RequestGate enforces host_concurrency
@@ -303,6 +336,7 @@ async def _run(
             trace_configs=[trace],
             max_line_size=16 * 1024,
             max_field_size=32 * 1024,
+            max_headers=128,  # an endless stream of headers is a bad response, not a memory leak
         )
         async with session:
             fetcher = Fetcher(

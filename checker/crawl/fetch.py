@@ -17,13 +17,23 @@ count); aiohttp's ``connect`` and ``sock_read`` timeouts cover the phases.
 Connection errors, timeouts and 429/500/502/503/504 are retried with capped
 exponential backoff and full jitter, or after ``Retry-After`` when the server
 sends one no longer than ``retry_after_cap``.
+
+Whatever a server sends is a verdict on that server, never an internal error: a
+``Location`` that is no usable web address is a ``bad-redirect``, an absurd or
+garbled ``Retry-After`` is capped or ignored, a charset that is no text encoding
+falls back to UTF-8, a page the analysis cannot read is still the page the server
+answered with.  Text from the server that ends up in a detail is made printable.
+Every URL, the first and each redirect hop, passes :func:`~.guard.preflight`, which
+hands aiohttp the very ``yarl.URL`` whose host it judged.
 """
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
+import math
 import random
+import re
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -32,39 +42,77 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 import aiohttp
+from yarl import URL
 
 from checker.model.links import ErrorKind, Hop, LinkResult, LinkStatus, fetch_key
 
 from .body import read_capped
 from .classify import RETRY_STATUSES, Verdict, classify_exception, classify_status, reason
 from .config import CrawlConfig
-from .guard import forbidden_literal
+from .guard import preflight
 from .limits import RequestGate
 from .soft404 import PageInfo, analyse_html, redirect_soft404
 
-__all__ = ["Fetcher", "parse_retry_after"]
+__all__ = ["Fetcher", "parse_retry_after", "printable"]
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 _CHALLENGE_STATUSES = frozenset({403, 429, 503})
 _PREFIX_BYTES = 128 * 1024  # enough for <title> and <h1> when anchors are not needed
 _CHALLENGE_BYTES = 32 * 1024
+#: the longest wait a ``Retry-After`` can ask for; anything later is "later than any cap"
+RETRY_AFTER_MAX = 366 * 24 * 3600.0
+_DELTA_SECONDS = re.compile(r"[0-9]+")
 
 
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
-    """Seconds to wait from a ``Retry-After`` value (delta-seconds or HTTP date)."""
+    """Seconds to wait from a ``Retry-After`` value (delta-seconds or HTTP date).
+
+    ``None`` for a value that is neither (negative, fractional, garbage, a date that cannot
+    be); a date in the past is 0; anything beyond a year (the year 9999, 10**400 seconds)
+    is :data:`RETRY_AFTER_MAX`.  Never raises: the value is the server's.
+    """
     if value is None:
         return None
     text = value.strip()
-    if text.isdigit():
-        return float(text)
+    if _DELTA_SECONDS.fullmatch(text):
+        return min(float(text), RETRY_AFTER_MAX) if len(text) < 16 else RETRY_AFTER_MAX
     try:
         when = parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        seconds = (when - (now or datetime.now(UTC))).total_seconds()
+    except Exception:  # ValueError, OverflowError, IndexError...: no usable date
         return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+    if not math.isfinite(seconds):
+        return None
+    return min(max(0.0, seconds), RETRY_AFTER_MAX)
+
+
+def printable(text: str, limit: int = 300) -> str:
+    """``text`` from a server, safe to show: control and undecodable characters escaped, cut at ``limit``."""
+    shown = "".join(char if char.isprintable() else ascii(char)[1:-1] for char in text[: limit + 1])
+    return shown if len(shown) <= limit else shown[:limit] + "…"
+
+
+def _charset(resp: aiohttp.ClientResponse) -> str | None:
+    try:
+        return resp.charset
+    except Exception:  # a Content-Type the library cannot parse: no charset
+        return None
+
+
+def _follow(current: str, location: str) -> tuple[str | None, str | None]:
+    """The absolute fetch key a ``Location`` leads to, or why it leads nowhere usable."""
+    if not location.isprintable():
+        return None, "the Location header holds control characters or bytes that are not text"
+    try:
+        target = fetch_key(urldefrag(urljoin(current, location.strip())).url)
+        parts = urlsplit(target)
+        parts.port  # noqa: B018  (raises ValueError for a bad port)
+    except ValueError as exc:
+        return None, f"it cannot be read as a URL ({exc})"
+    return target, None
 
 
 @dataclass(frozen=True)
@@ -98,13 +146,6 @@ class _State:
         return self.first_start + total + self.waited
 
 
-def _host(url: str) -> str | None:
-    try:
-        return urlsplit(url).hostname
-    except ValueError:
-        return None
-
-
 class Fetcher:
     """Checks URLs through one session; holds per-crawl state only."""
 
@@ -135,12 +176,26 @@ class Fetcher:
                 return self._result(url, current, state, outcome)
             if outcome.status not in _REDIRECTS or not outcome.location:
                 return self._final(url, current, state, outcome)
-            target = fetch_key(urldefrag(urljoin(current, outcome.location)).url)
+            target, problem = _follow(current, outcome.location)
+            if target is None:
+                shown = printable(outcome.location, 200)
+                state.hops.append(Hop(current, outcome.status, shown))
+                why = f"the page redirects to “{shown}”, which is not a valid web address: {problem}"
+                return self._result(
+                    url, current, state, Verdict(LinkStatus.ERROR, ErrorKind.BAD_REDIRECT, why)
+                )
             state.hops.append(Hop(current, outcome.status, target))
             if urlsplit(target).scheme not in ("http", "https"):
-                why = f"the page redirects to {target}, which is not a web address"
+                why = f"the page redirects to {printable(target)}, which is not a web address"
                 return self._result(
                     url, current, state, Verdict(LinkStatus.ERROR, ErrorKind.REDIRECT_SCHEME, why)
+                )
+            checked = preflight(target, self._config)
+            if checked.error_kind is ErrorKind.INVALID_URL:
+                why = f"the page redirects to “{printable(target, 200)}”, which is not a valid web address"
+                why += f": {checked.problem}" if checked.problem else ""
+                return self._result(
+                    url, current, state, Verdict(LinkStatus.ERROR, ErrorKind.BAD_REDIRECT, why)
                 )
             if visits[target] >= (2 if outcome.set_cookie else 1):
                 why = f"the page redirects in a loop (back to {target})"
@@ -159,13 +214,11 @@ class Fetcher:
     async def _attempts(self, url: str, state: _State, want_anchors: bool) -> _Answer | Verdict:
         """Request ``url`` with retries; return the last answer or failure."""
         config = self._config
-        host = _host(url)
-        if not host:
-            return Verdict(LinkStatus.ERROR, ErrorKind.INVALID_URL, f"{url} is not a valid web address")
-        literal = forbidden_literal(host, config)
-        if literal is not None:
-            why = f"{literal} is a non-public address, which is not checked"
-            return Verdict(LinkStatus.PRIVATE, ErrorKind.PRIVATE_ADDRESS, why)
+        checked = preflight(url, config)
+        if checked.url is None or checked.host is None:
+            assert checked.status is not None
+            return Verdict(checked.status, checked.error_kind, printable(checked.detail))
+        target, host = checked.url, checked.host
         outcome: _Answer | Verdict = Verdict(LinkStatus.ERROR, ErrorKind.INTERNAL, "no request was made")
         for attempt in range(config.retries + 1):
             if host in self._host_verdicts:
@@ -184,7 +237,7 @@ class Fetcher:
                 state.attempts += 1
                 try:
                     async with asyncio.timeout(remaining):
-                        outcome = await self._get(url, want_anchors)
+                        outcome = await self._get(target, want_anchors)
                 except Exception as exc:  # every failure is classified in one place
                     outcome = classify_exception(exc, host, config)
             if isinstance(outcome, Verdict):
@@ -209,7 +262,7 @@ class Fetcher:
             return retry_after if retry_after <= config.retry_after_cap else None
         return self._rng.uniform(0, min(config.backoff_cap, config.backoff_base * 2**attempt))
 
-    async def _get(self, url: str, want_anchors: bool) -> _Answer:
+    async def _get(self, url: URL, want_anchors: bool) -> _Answer:
         config = self._config
         body = None
         async with self._session.get(url, allow_redirects=False, timeout=self._timeout) as resp:
@@ -237,10 +290,10 @@ class Fetcher:
                     aiohttp.ClientConnectionError,
                 ):
                     problem = "the page body could not be read completely"
-            charset = resp.charset
+            charset = _charset(resp)
             answer = _Answer(
                 status=resp.status,
-                phrase=resp.reason,
+                phrase=printable(resp.reason, 100) if resp.reason else None,
                 location=headers.get("Location"),
                 set_cookie="Set-Cookie" in headers,
                 retry_after=parse_retry_after(headers.get("Retry-After")),
@@ -252,7 +305,11 @@ class Fetcher:
             )
         if body is None or body.data is None:
             return answer
-        page = await asyncio.to_thread(analyse_html, body.data, charset)
+        try:
+            page = await asyncio.to_thread(analyse_html, body.data, charset)
+        except Exception as exc:  # the page is the server's: a page we cannot read is still an answer
+            why = f"the page could not be analysed ({type(exc).__name__})"
+            return dataclasses.replace(answer, body_problem=answer.body_problem or why)
         return dataclasses.replace(answer, page=page, challenge=answer.challenge or page.challenge)
 
     def _final(self, url: str, final_url: str, state: _State, answer: _Answer) -> LinkResult:
@@ -297,7 +354,7 @@ class Fetcher:
             redirects=hops,
             permanent_redirect=bool(hops) and all(h.status_code in (301, 308) for h in hops),
             error_kind=verdict.error_kind,
-            detail=verdict.detail,
+            detail=printable(verdict.detail, 1000),
             elapsed=max(0.0, time.monotonic() - (state.first_start or state.started) - state.waited),
             attempts=state.attempts,
             content_type=answer.content_type if answer is not None else None,

@@ -70,6 +70,26 @@ class PageInfo:
     challenge: bool
 
 
+#: codecs Python has that no browser decodes a page with (and UTF-7, which the web forbids)
+_NOT_FOR_PAGES = frozenset({"utf-7", "unicode-escape", "raw-unicode-escape", "punycode", "idna", "undefined"})
+
+
+def _decoded(body: bytes, name: str) -> str | None:
+    """``body`` decoded as ``name`` if that is a text encoding pages may use; else None.
+
+    The name comes from the server (header or ``<meta>``): an unknown one, a codec that is not
+    a text encoding (``rot13``, ``base64``, ``zlib``) or one that fails is no answer, never an
+    error.
+    """
+    try:
+        info = codecs.lookup(name)
+        if info.name in _NOT_FOR_PAGES:
+            return None
+        return body.decode(info.name, errors="replace")
+    except Exception:  # LookupError, UnicodeError, or anything else a codec raises on these bytes
+        return None
+
+
 def decode_html(body: bytes, charset: str | None) -> str:
     """Decode ``body`` using the header charset, else a ``<meta charset>``, else UTF-8."""
     candidates = [charset]
@@ -77,18 +97,16 @@ def decode_html(body: bytes, charset: str | None) -> str:
     if match:
         candidates.append(match.group(1).decode("ascii", "replace"))
     for name in candidates:
-        if not name:
-            continue
-        try:
-            codecs.lookup(name)
-        except LookupError:
-            continue
-        return body.decode(name, errors="replace")
+        if name:
+            text = _decoded(body, name)
+            if text is not None:
+                return text
     return body.decode("utf-8", errors="replace")
 
 
 def _clean(text: str) -> str:
-    return " ".join(text.split())
+    """Whitespace collapsed, and no control or unprintable characters (the text is shown in reports)."""
+    return " ".join("".join(char if char.isprintable() else " " for char in text).split())
 
 
 def analyse_html(body: bytes, charset: str | None) -> PageInfo:

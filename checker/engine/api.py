@@ -37,8 +37,26 @@ class Scope(enum.Enum):
 
 
 def template_fields(template: str) -> set[str]:
-    """The ``{name}`` fields a message template uses."""
-    return {name.split(".")[0].split("[")[0] for _, name, _, _ in string.Formatter().parse(template) if name}
+    """The ``{name}`` fields a message template uses.
+
+    Only plain fields: ``ValueError`` for a format spec, a conversion, an attribute, an index or
+    a positional field (``{department:d}``, ``{department!r}``, ``{department.x}``, ``{a[0]}``,
+    ``{}``), which a value from a page could make fail when the finding is written; its message
+    reads after the template's name (``message uses {department:d}; ...``).
+    """
+    try:
+        parsed = list(string.Formatter().parse(template))
+    except ValueError as exc:
+        raise ValueError(f"is not a valid template: {exc}") from None
+    fields: set[str] = set()
+    for _, name, spec, conversion in parsed:
+        if name is None:
+            continue
+        if spec or conversion or not name.isidentifier():
+            written = name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "")
+            raise ValueError(f"uses {{{written}}}; templates take plain {{field}} only")
+        fields.add(name)
+    return fields
 
 
 @dataclass(frozen=True)

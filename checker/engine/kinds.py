@@ -6,17 +6,23 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from checker.checks import (
+    action_titles,
     crest,
+    department_presence,
     departments,
+    index,
     link_malformed,
     link_scheme,
     link_status,
     link_target,
     read_more,
+    read_more_consistency,
     read_more_target,
+    statement_duplicate,
     statement_empty,
     statement_pattern,
     structure,
+    waiver,
 )
 from checker.engine.api import CheckKind, Rule
 from checker.model import Statement
@@ -32,9 +38,15 @@ KINDS: Mapping[str, CheckKind] = {
         link_target.CHECK,
         link_malformed.CHECK,
         link_scheme.CHECK,
+        waiver.CHECK,
         *crest.CHECKS,
         *departments.CHECKS,
         *link_status.CHECKS,
+        read_more_consistency.CHECK,
+        index.CHECK,
+        action_titles.CHECK,
+        department_presence.CHECK,
+        statement_duplicate.CHECK,
     )
 }
 

@@ -17,7 +17,7 @@ from aiohttp.abc import AbstractResolver
 from checker.crawl import CrawlConfig, crawl_sync
 from checker.crawl import plan as crawl_plan
 from checker.model import Link, Page
-from checker.model.links import LinkResult, LinkStatus, fetch_key
+from checker.model.links import ErrorKind, LinkResult, LinkStatus, fetch_key
 from checker.model.report import LinkSummary
 from checker.urls import UrlPolicy, url_problem, web_target
 
@@ -128,11 +128,17 @@ def check_links(
         len(results), report.requests, report.elapsed, report.network_down, unchecked, len(reused)
     )
     notes: tuple[str, ...] = ()
+    out_of_time = sum(result.error_kind is ErrorKind.TIME_BUDGET for result in results.values())
     if report.network_down:
         notes = (
             f"the network is unavailable (names did not resolve, or no host of theirs could be reached), "
-            f"so {unchecked} URLs were not checked; this is not a verdict on the links. "
+            f"so {unchecked - out_of_time} URLs were not checked; this is not a verdict on the links. "
             "Run again when online, or use --offline.",
+        )
+    if out_of_time:
+        notes += (
+            f"the time budget for checking links (--max-time) ran out, so {out_of_time} URLs were not "
+            "checked; this is not a verdict on the links.",
         )
     relative = relative_links(pages)
     if relative and options.base_url is None:

@@ -22,6 +22,7 @@ from checker.engine.kinds import placeholder_test
 from checker.engine.links import LinkOptions, LinkProgress, LinkStage, check_links
 from checker.engine.pages import parse_pages
 from checker.engine.plan import Plan
+from checker.engine.waivers import apply_waivers
 from checker.model import Link, Page
 from checker.model.finding import Finding, Severity
 from checker.model.report import Report
@@ -102,12 +103,20 @@ def run(request: RunRequest) -> Report:
     raw, failures = evaluate(the_plan.selected, context)
     ordered = sorted(dict.fromkeys(raw), key=Finding.sort_key)
     identified = fingerprint(ordered, {page.path: page for page in pages}, page_keys)
+    identified, waived = apply_waivers(
+        identified,
+        pages,
+        the_plan,
+        page_keys,
+        links=stage.summary if stage else None,
+        today=started.astimezone().date(),
+    )
     if changes is not None:
         identified = mark_outside(identified, changes)
     if history is not None:
-        history.record_findings(identified, page_keys)
+        history.record_findings([found for found in identified if waived.keep(found)], page_keys)
         history.finish(datetime.now(UTC), len(pages))
-    shown, hidden = apply_filters(sorted(identified, key=Finding.sort_key), request.filters)
+    shown, hidden = apply_filters(sorted(identified, key=Finding.sort_key), (waived, *request.filters))
     root = (request.root or Path.cwd()).resolve()
     return Report(
         findings=tuple(shown),
@@ -135,9 +144,11 @@ def check(paths: Sequence[str], plan: Plan, links: LinkOptions | None = None) ->
 
 
 def evaluate_pages(pages: Sequence[Page], plan: Plan) -> list[Finding]:
-    """The offline findings of pages already parsed (no collect, no links, no filters), sorted."""
+    """The offline findings of pages already parsed (no collect, no links, no filters but the
+    pages' waivers), sorted."""
     context = Context(pages, plan.rule_set.registry, placeholder_test(plan.rule_set.rules))
     raw, failures = evaluate(plan.selected, context)
     if failures:
         raise RuntimeError(f"rule {failures[0].rule} failed: {failures[0].error}")
-    return sorted(dict.fromkeys(raw), key=Finding.sort_key)
+    found, waived = apply_waivers(sorted(dict.fromkeys(raw), key=Finding.sort_key), pages, plan, {})
+    return [finding for finding in found if waived.keep(finding)]

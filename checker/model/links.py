@@ -69,6 +69,9 @@ class ErrorKind(enum.StrEnum):
     REDIRECT_LOOP = "redirect-loop"
     REDIRECT_SCHEME = "redirect-scheme"
     TOO_MANY_REDIRECTS = "too-many-redirects"
+    BAD_REDIRECT = "bad-redirect"  # the Location header is no usable web address
+    # not checked
+    TIME_BUDGET = "time-budget"  # the run's time budget (--max-time) ran out first
     # no request was made
     INVALID_URL = "invalid-url"
     INTERNAL = "internal"
@@ -120,6 +123,7 @@ _ANSWERED = frozenset(
         ErrorKind.REDIRECT_LOOP,
         ErrorKind.REDIRECT_SCHEME,
         ErrorKind.TOO_MANY_REDIRECTS,
+        ErrorKind.BAD_REDIRECT,
     }
 )
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from datetime import date
 
 
 @dataclass(frozen=True, order=True)
@@ -116,6 +117,7 @@ class Fault(enum.StrEnum):
     MARKER = "marker"  # department blocks, or an _actionNN.md name, without the {{DEPARTMENTRESPONSE}} marker
     NO_DEPARTMENTS = "no-departments"  # a department-response page with no department block (or empty)
     ACTION_MISMATCH = "action-mismatch"  # the #Action NN: number is not the one in the file name
+    UNCLOSED_COMMENT = "unclosed-comment"  # a <!-- never closed, or opened inside another comment
 
 
 @dataclass(frozen=True)
@@ -126,6 +128,32 @@ class Problem:
     message: str
     span: Span
     fix: str | None = None
+
+
+class Reach(enum.StrEnum):
+    """How far a waiver reaches: see ``Waiver``."""
+
+    LINE = "line"  # written at the end of a line of the page: findings on that line
+    BLOCK = "block"  # on a line of its own in a department block: that block's findings
+    PAGE = "page"  # on a line of its own outside every department block: the whole page
+
+
+@dataclass(frozen=True)
+class Waiver:
+    """An inline waiver, ``{::comment}checker: allow RULE until DATE -- reason{:/comment}`` (docs/waivers.md).
+
+    Findings of ``rules`` on the lines of ``scope`` are not reported while it is live (up to
+    and including ``until``). A waiver with a ``problem`` is malformed and waives nothing;
+    whether its rules exist is for the engine to say, which knows them.
+    """
+
+    rules: tuple[str, ...]  # rule ids or families (``link-``), as --select takes them
+    until: date | None  # the last day it applies; None: no end
+    reason: str
+    span: Span  # the waiver as written
+    scope: Span  # the lines it covers: its line, its department block, or the whole page
+    reach: Reach
+    problem: str | None = None  # why it is malformed ("it gives no reason ..."); None: well formed
 
 
 @dataclass(frozen=True)
@@ -139,3 +167,4 @@ class Page:
     links: tuple[Link, ...]  # every link on the page, in source order
     problems: tuple[Problem, ...]
     lines: tuple[str, ...] = field(repr=False, default=())  # source lines, for excerpts and fixes
+    waivers: tuple[Waiver, ...] = ()  # the ``checker: allow`` comments, in source order

@@ -19,7 +19,11 @@ names, when it is set in ``OutputOptions.environ``; the file is never truncated.
 cannot be written is reported as a ``::warning`` and the run goes on.
 
 Escaping is GitHub's own (``@actions/core``): in the message ``%`` → ``%25``, CR → ``%0D``,
-LF → ``%0A``; in property values (file, title) also ``:`` → ``%3A`` and ``,`` → ``%2C``.
+LF → ``%0A``; in property values (file, title) also ``:`` → ``%3A`` and ``,`` → ``%2C``. Before
+that, text from pages, servers and file names goes through ``checker.output.safe.visible``
+(control characters, line breaks and bidirectional controls as visible escapes), so that no
+page can put a line of its own in the log, colour or hide it, or start a workflow command
+(``::add-mask::``, ``::stop-commands::``) there; every line is checked by ``safe.line``.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ from typing import TextIO
 
 from checker.model.finding import Finding, Severity
 from checker.model.report import Report, RuleInfo
-from checker.output import markdown, text
+from checker.output import markdown, safe, text
 from checker.output.base import OutputOptions
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
@@ -49,14 +53,19 @@ def escape_property(value: str) -> str:
 
 
 def command(name: str, message: str, properties: Mapping[str, str | int] | None = None) -> str:
-    """One workflow command line, without its newline."""
-    given = ",".join(f"{key}={escape_property(str(value))}" for key, value in (properties or {}).items())
-    return f"::{name}{' ' + given if given else ''}::{escape_data(message)}"
+    """One workflow command line, without its newline; the property values are made
+    ``safe.visible``, the message too, line by line (see ``_command``)."""
+    return _command(name, (message,), properties or {})
 
 
-def _one_line(value: str) -> str:
-    """Plain log text on one line, so that nothing in it can start a workflow command."""
-    return " ".join(value.splitlines())
+def _command(name: str, lines: Sequence[str], properties: Mapping[str, str | int]) -> str:
+    """A workflow command whose message is ``lines`` joined by line breaks (``%0A``: the annotation
+    shows them), each line ``safe.visible`` and ``safe.line``, so that none starts with ``::``."""
+    given = ",".join(
+        f"{key}={escape_property(safe.visible(str(value)))}" for key, value in properties.items()
+    )
+    data = "\n".join(safe.line(safe.visible(part)) for line in lines for part in line.split("\n"))
+    return f"::{name}{' ' + given if given else ''}::{escape_data(data)}"
 
 
 def location(finding: Finding) -> dict[str, str | int]:
@@ -78,9 +87,9 @@ def title(finding: Finding) -> str:
 
 
 def annotation(finding: Finding) -> str:
-    message = finding.message + (f"\nFix: {finding.fix}" if finding.fix else "")
+    lines = (finding.message, f"Fix: {finding.fix}") if finding.fix else (finding.message,)
     properties = {**location(finding), "title": title(finding)}
-    return command(COMMANDS[finding.severity], message, properties)
+    return _command(COMMANDS[finding.severity], lines, properties)
 
 
 def write_summary(report: Report, stream: TextIO, environ: Mapping[str, str]) -> None:
@@ -121,12 +130,13 @@ def write(report: Report, stream: TextIO, options: OutputOptions) -> None:
         stream.write(command("group", f"{count} not annotated (exempt from the check)") + "\n")
         for finding in exempt:
             line = (
-                f"{finding.path}:{finding.line}:{finding.column}: {finding.severity.label}: "
-                f"{finding.message} [{finding.rule}] (exempt: {finding.exempt})"
+                f"{safe.path(finding.path)}:{finding.line}:{finding.column}: {finding.severity.label}: "
+                f"{safe.visible(finding.message)} [{safe.visible(finding.rule)}] "
+                f"(exempt: {safe.visible(finding.exempt or '')})"
             )
-            stream.write(_one_line(line) + "\n")
+            stream.write(safe.line(line) + "\n")
         stream.write(command("endgroup", "") + "\n")
-    stream.write(_one_line(text.summary(report)) + "\n")
+    stream.write(safe.line(text.summary(report)) + "\n")
     write_summary(report, stream, options.environ)
 
 

@@ -1,4 +1,8 @@
-"""Plain text for people: ``path:line:col: level: message [rule]``, an indented ``fix:``, a summary."""
+"""Plain text for people: ``path:line:col: level: message [rule]``, an indented ``fix:``, a summary.
+
+What comes from pages, servers and file names is shown with ``checker.output.safe``: control
+characters as escapes, no line that a page starts, no workflow command a CI log would run.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from typing import TextIO
 
 from checker.model.finding import Severity
 from checker.model.report import Report, RuleInfo
+from checker.output import safe
 from checker.output.base import OutputOptions
 
 _COLOURS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
@@ -26,7 +31,7 @@ def summary(report: Report) -> str:
     if report.errors:
         line += f"; {_plural(len(report.errors), 'file')} could not be checked"
     for reason, count in sorted(report.hidden.items()):
-        line += f"; {_plural(count, 'finding')} {reason} not shown"
+        line += f"; {_plural(count, 'finding')} {safe.visible(reason)} not shown"
     if report.links is not None:
         links = report.links
         checked = links.urls - links.unchecked
@@ -39,7 +44,7 @@ def summary(report: Report) -> str:
                 line += f" ({links.cached} from the link store)"
             if links.unchecked:
                 line += f", {links.unchecked} not checked (network unavailable)"
-    return line
+    return safe.line(line)
 
 
 def write(report: Report, stream: TextIO, options: OutputOptions) -> None:
@@ -48,12 +53,13 @@ def write(report: Report, stream: TextIO, options: OutputOptions) -> None:
 
     for finding in report.findings:
         level = paint(_COLOURS[finding.severity], finding.severity.label)
-        where = paint(_BOLD, f"{finding.path}:{finding.line}:{finding.column}:")
-        stream.write(f"{where} {level}: {finding.message} {paint(_DIM, f'[{finding.rule}]')}\n")
+        where = paint(_BOLD, f"{safe.path(finding.path)}:{finding.line}:{finding.column}:")
+        message, rule = safe.visible(finding.message), paint(_DIM, f"[{safe.visible(finding.rule)}]")
+        stream.write(safe.line(f"{where} {level}: {message} {rule}") + "\n")
         if finding.fix:
-            stream.write(f"    fix: {finding.fix}\n")
+            stream.write(safe.line(f"    fix: {safe.visible(finding.fix)}") + "\n")
     for note in report.notes:
-        stream.write(f"note: {note}\n")
+        stream.write(safe.line(f"note: {safe.visible(note)}") + "\n")
     stream.write(summary(report) + "\n")
 
 
@@ -61,7 +67,8 @@ def write_rules(rules: Sequence[RuleInfo], stream: TextIO, options: OutputOption
     width = max((len(rule.id) for rule in rules), default=0) + 2
     for rule in rules:
         level = rule.level.label if rule.level is not None else "off"
-        stream.write(f"{rule.id:<{width}}{level:<9}{rule.description}\n")
+        rule_id, description = safe.visible(rule.id), safe.visible(rule.description)
+        stream.write(safe.line(f"{rule_id:<{width}}{level:<9}{description}") + "\n")
 
 
 @dataclass(frozen=True)

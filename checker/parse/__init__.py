@@ -13,37 +13,20 @@ from pathlib import PurePath
 
 from checker.model import DepartmentBlock, Fault, Link, Page, PageKind, Problem, Span, Statement
 from checker.parse.action import Action, file_number, is_action_page_name, read_action, two_digits
-from checker.parse.lines import COMMENT_CLOSE, COMMENT_OPEN, Kind, Line, classify
+from checker.parse.comments import read_lines
+from checker.parse.html import parse_html, parse_html_file
+from checker.parse.lines import Kind, Line
 from checker.parse.links import extract_links
 from checker.parse.source import Source, read_source
 from checker.parse.structure import StructureScanner
+from checker.parse.waivers import find_waivers
 
-__all__ = ["parse_file", "parse_source"]
+__all__ = ["parse_file", "parse_html", "parse_html_file", "parse_source"]
 
-#: line kinds the pre-processor consumes; blanked out before Markdown sees the page
-_PREPROCESSOR = frozenset({Kind.MARKER, Kind.OPEN, Kind.CLOSE, Kind.IAL, Kind.DIRECTIVE})
-
-
-def _split_comments(lines: Sequence[str]) -> tuple[list[Line], list[Line]]:
-    """Each line classified: those the page shows, and those inside HTML comments.
-
-    The build ignores what is commented out; the commented lines are kept only to say
-    why a page has no department blocks when its blocks are all inside a comment.
-    """
-    shown: list[Line] = []
-    commented: list[Line] = []
-    in_comment = False
-    for number, text in enumerate(lines, start=1):
-        stripped = text.strip()
-        if in_comment:
-            in_comment = COMMENT_CLOSE not in stripped
-            commented.append(classify(number, text))
-        elif stripped.startswith(COMMENT_OPEN):
-            in_comment = COMMENT_CLOSE not in stripped[len(COMMENT_OPEN) :]
-            commented.append(classify(number, text))
-        else:
-            shown.append(classify(number, text))
-    return shown, commented
+#: line kinds the pre-processor consumes, and comment lines; blanked out before Markdown sees the page
+_PREPROCESSOR = frozenset({Kind.MARKER, Kind.OPEN, Kind.CLOSE, Kind.IAL, Kind.DIRECTIVE, Kind.COMMENT})
+#: what the page shows none of
+_NOTHING = frozenset({Kind.BLANK, Kind.COMMENT})
 
 
 def _is_department_opener(line: Line) -> bool:
@@ -126,11 +109,11 @@ def _with_links(block: DepartmentBlock, links: Sequence[Link]) -> DepartmentBloc
 def parse_source(source: Source) -> Page:
     """Parse one page. Never raises on content: malformed structure becomes ``Page.problems``."""
     lines = source.lines
-    shown, commented = _split_comments(lines)
+    reading = read_lines(lines)
+    shown, commented = reading.shown, reading.commented
     markdown = list(lines)
-    for line in shown:
-        if line.kind in _PREPROCESSOR:
-            markdown[line.number - 1] = ""
+    for line in shown:  # comments blanked out of the lines that show text
+        markdown[line.number - 1] = "" if line.kind in _PREPROCESSOR else line.text
     for line in commented:  # HTML comments: no links in there
         markdown[line.number - 1] = ""
     links = extract_links("\n".join(markdown), lines)
@@ -138,15 +121,32 @@ def parse_source(source: Source) -> Page:
     is_marked = any(line.kind is Kind.MARKER for line in shown)
     has_blocks = any(_is_department_opener(line) for line in shown)
     if not (is_marked or has_blocks or is_action_page_name(source.path)):
-        return Page(source.path, PageKind.OTHER, None, None, None, (), tuple(links), (), lines)
-    if all(line.kind is Kind.BLANK for line in shown):
-        empty = (_empty_page(commented, source.path),)
-        return Page(source.path, PageKind.DEPARTMENT_RESPONSE, None, None, None, (), (), empty, lines)
+        waivers = find_waivers(reading, (), lines)
+        return Page(
+            source.path,
+            PageKind.OTHER,
+            None,
+            None,
+            None,
+            (),
+            tuple(links),
+            tuple(reading.problems),
+            lines,
+            waivers,
+        )
+    if all(line.kind in _NOTHING for line in shown):
+        empty = (_empty_page(commented, source.path), *reading.problems)
+        waivers = find_waivers(reading, (), lines)
+        return Page(
+            source.path, PageKind.DEPARTMENT_RESPONSE, None, None, None, (), (), empty, lines, waivers
+        )
 
-    problems: list[Problem] = []
+    problems: list[Problem] = list(reading.problems)  # comments never closed
     if not is_marked:
         problems.append(_no_marker(shown, has_blocks, source.path))
-    action, heading_problems = read_action(shown, source.path)
+    action, heading_problems = read_action(
+        [line for line in shown if line.kind is not Kind.COMMENT], source.path
+    )
     problems.extend(heading_problems)
     blocks, structure = StructureScanner(shown).scan()
     problems.extend(structure)
@@ -164,6 +164,7 @@ def parse_source(source: Source) -> Page:
         tuple(links),
         tuple(problems),
         lines,
+        find_waivers(reading, blocks, lines),
     )
 
 

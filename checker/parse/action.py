@@ -7,6 +7,11 @@ header, its action number and, with it, its previous/next links. ``lines.ACTION`
 on purpose, so that ``# action 1 - Title`` is still read as the heading and the rest of the
 page parses; this module says in plain words what the build would not read, and shows the
 line it would.
+
+An action number is at most ``MAX_DIGITS`` digits as written (leading zeros count): a longer one
+(``#Action 000...`` with thousands of digits) is no number anyone meant, and Python would refuse
+to convert it. The heading is then malformed and the page has no action number; a file name
+with such a number has none either.
 """
 
 from __future__ import annotations
@@ -29,13 +34,27 @@ ACTION_NAME_NUMBER = re.compile(r"^_?action(?P<number>[0-9]+)(?![0-9])", re.IGNO
 _BUILD_SPACE = frozenset(" \t\v\f")
 #: how the build needs the heading, as the messages say it (the rule's description spells it out)
 NEEDED = '"#Action NN: Title"'
+#: the longest action number read as one (the build reads two digits; a page has no more than dozens)
+MAX_DIGITS = 6
 
 
 @dataclass(frozen=True)
 class Action:
-    number: int
+    number: int | None  # None: more than MAX_DIGITS digits, a heading with no usable number
     title: str | None
     span: Span
+
+
+def read_number(digits: str) -> int | None:
+    """``"05"`` -> 5; None for more than ``MAX_DIGITS`` digits (leading zeros count)."""
+    return int(digits) if len(digits) <= MAX_DIGITS else None
+
+
+def shown_number(digits: str) -> str:
+    """The number as a message shows it: ``05``, or ``0000...0005 (5000 digits)`` for an absurd one."""
+    if len(digits) <= 2 * MAX_DIGITS:
+        return digits
+    return f"{digits[:4]}...{digits[-4:]} ({len(digits)} digits)"
 
 
 def is_action_page_name(path: str) -> bool:
@@ -46,7 +65,7 @@ def is_action_page_name(path: str) -> bool:
 def file_number(path: str) -> int | None:
     """The action number in the file's name (``_action05.md`` -> 5), or None when it has none."""
     match = ACTION_NAME_NUMBER.match(PurePath(path).name)
-    return int(match["number"]) if match else None
+    return read_number(match["number"]) if match else None
 
 
 def two_digits(number: int) -> str:
@@ -62,15 +81,15 @@ def read_action(lines: Sequence[Line], path: str) -> tuple[Action | None, list[P
         return None, [_missing(lines, number_in_name)]
     first = headings[0]
     action = Action(
-        int(first.number_text),
+        read_number(first.number_text),
         first.value or None,
         Span.of(first.number, first.column, first.number, len(first.text.rstrip()) + 1),
     )
     problems = [_duplicate(extra, first) for extra in headings[1:]]
-    form = _form_problem(first, action)
+    form = _form_problem(first, action, number_in_name)
     if form is not None:
         problems.append(form)
-    if number_in_name is not None and number_in_name != action.number:
+    if number_in_name is not None and action.number is not None and number_in_name != action.number:
         problems.append(_mismatch(action, first.number_text, PurePath(path).name, number_in_name))
     return action, problems
 
@@ -95,7 +114,7 @@ def _duplicate(extra: Line, first: Line) -> Problem:
     )
 
 
-def _form_problem(line: Line, action: Action) -> Problem | None:
+def _form_problem(line: Line, action: Action, number_in_name: int | None) -> Problem | None:
     match = ACTION.match(line.text.strip())
     assert match is not None  # Kind.ACTION lines match ACTION
     reasons = _unread(match)
@@ -108,7 +127,7 @@ def _form_problem(line: Line, action: Action) -> Problem | None:
         message = f"the build does not read this as the action heading: {found}; it needs {NEEDED}"
     else:
         message = f"{closing} (the build reads everything after the colon as the title)"
-    return Problem(Fault.ACTION_HEADING, message, action.span, _rewrite(action))
+    return Problem(Fault.ACTION_HEADING, message, action.span, _rewrite(action, number_in_name))
 
 
 def _unread(match: re.Match[str]) -> list[str]:
@@ -119,7 +138,9 @@ def _unread(match: re.Match[str]) -> list[str]:
             _marks(match["marks"], match["gap"]),
             None if match["word"] == "Action" else f'"{match["word"]}" is not "Action" with a capital A',
             _space_after_word(match["space"]),
-            None if len(match["number"]) == 2 else f"the number {match['number']} is not two digits",
+            None
+            if len(match["number"]) == 2
+            else f"the number {shown_number(match['number'])} is not two digits",
             _colon(match["before"], match["colon"]),
             _space_after_colon(match["colon"], match["after"], match["title"]),
         )
@@ -160,20 +181,22 @@ def _space_after_colon(colon: str, after: str, title: str) -> str | None:
     return None if after[0] in _BUILD_SPACE else "the space after the colon is not a plain space"
 
 
-def _rewrite(action: Action) -> str:
-    number = two_digits(action.number)
+def _rewrite(action: Action, number_in_name: int | None) -> str:
+    known = action.number if action.number is not None else number_in_name
+    number = two_digits(known) if known is not None else "NN"
     if action.title is None:
         return f'write "#Action {number}: " followed by the action\'s title'
     line = f'write "#Action {number}: {action.title}"'
-    return line if action.number < 100 else f"{line}, with the action's two-digit number"
+    return line if number != "NN" else f"{line}, with the action's two-digit number"
 
 
 def _mismatch(action: Action, written: str, name: str, number_in_name: int) -> Problem:
     right = two_digits(number_in_name)
     title = action.title or "Title"
+    shown = shown_number(written)
     return Problem(
         Fault.ACTION_MISMATCH,
-        f"the heading says Action {written} but the file {name} is action {right}",
+        f"the heading says Action {shown} but the file {name} is action {right}",
         action.span,
-        f'write "#Action {right}: {title}", or rename the file if {written} is the right number',
+        f'write "#Action {right}: {title}", or rename the file if {shown} is the right number',
     )

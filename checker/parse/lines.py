@@ -38,12 +38,13 @@ class Kind(enum.Enum):
     IAL = "ial"
     DIRECTIVE = "directive"  # {navigation}, {pull}, {include x}, {PDF=x} ...
     TEXT = "text"
+    COMMENT = "comment"  # nothing but comments ({::comment}...): the build leaves it out (parse.comments)
 
 
 @dataclass(frozen=True)
 class Line:
     number: int
-    text: str  # the whole source line
+    text: str  # the source line; on a line that shows text, its comments blanked out (parse.comments)
     kind: Kind
     column: int  # where the token starts (1-based), after indentation
     tag: str = ""  # OPEN/CLOSE: element name after shorthand expansion ("div")

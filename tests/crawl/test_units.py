@@ -11,9 +11,9 @@ from email.utils import format_datetime
 import pytest
 
 from checker.crawl import CrawlConfig
-from checker.crawl.body import read_capped
-from checker.crawl.fetch import parse_retry_after
-from checker.crawl.soft404 import analyse_html, redirect_soft404
+from checker.crawl.body import MAX_CODINGS, read_capped
+from checker.crawl.fetch import RETRY_AFTER_MAX, parse_retry_after, printable
+from checker.crawl.soft404 import analyse_html, decode_html, redirect_soft404
 from checker.model.links import LinkResult, LinkStatus, fetch_key
 
 from .sites import compress, gzip_bomb
@@ -58,6 +58,53 @@ def test_parse_retry_after() -> None:
     assert parse_retry_after(format_datetime(now - timedelta(seconds=30), usegmt=True), now) == 0.0
     assert parse_retry_after("soon") is None
     assert parse_retry_after(None) is None
+
+
+@pytest.mark.parametrize(
+    ("value", "seconds"),
+    [
+        ("Fri, 31 Dec 9999 23:59:59 GMT", RETRY_AFTER_MAX),  # far future: later than any cap
+        ("Fri, 31 Dec 9999 23:59:59 -2359", RETRY_AFTER_MAX),
+        ("Mon, 01 Jan 0001 00:00:00 +2359", 0.0),  # far past: now
+        ("9" * 400, RETRY_AFTER_MAX),  # float() of it is inf
+        ("99999999999", RETRY_AFTER_MAX),
+        ("Sat, 01 Jan 10000 00:00:00 GMT", None),  # a year Python cannot hold
+        ("1 Jan 99999999999999999999 00:00:00 GMT", None),  # OverflowError before
+        ("Sun, 06 Nov 1994 08:49:37 +99999999999999999999", None),  # OverflowError before
+        ("Thu, 01 Jan 1970 00:00:00 +9999", None),
+        ("\u00b2", None),  # "²".isdigit() is true: ValueError before
+        ("\uff11\uff12", None),  # fullwidth digits are no delta-seconds
+        ("-5", None),
+        ("1.5", None),
+        ("1e9", None),
+        ("nan", None),
+        ("\x00", None),
+        ("", None),
+    ],
+)
+def test_absurd_retry_after_is_capped_or_ignored(value: str, seconds: float | None) -> None:
+    assert parse_retry_after(value, datetime(2024, 5, 1, 12, 0, tzinfo=UTC)) == seconds
+
+
+@pytest.mark.parametrize(
+    "charset",
+    ["rot13", "base64", "zlib_codec", "hex", "bz2", "uu", "quopri", "idna", "punycode", "undefined",
+     "utf-7", "unicode_escape", "no-such-charset", "utf-8\x00", "\udcff", "x" * 1000, ""],
+)  # fmt: skip
+def test_a_charset_that_is_no_text_encoding_falls_back(charset: str) -> None:
+    body = "<title>Café</title><p id='a'>\\x41</p>\xff".encode("utf-8", "surrogateescape")
+    assert decode_html(body, charset) == body.decode("utf-8", "replace")
+    page = analyse_html(body, charset)
+    assert (page.title, page.anchors) == ("Café", frozenset({"a"}))
+    meta = analyse_html(f"<meta charset={charset[:20]!r}><title>Café</title>".encode(), None)
+    assert meta.title == "Café"
+
+
+def test_titles_are_printable() -> None:
+    page = analyse_html(b"<title>\x1b[2J\x07Page\x00not found</title>", None)
+    assert page.not_found == "[2J Page not found"
+    assert printable("a\x1b[31m\udcff\u202eb") == "a\\x1b[31m\\udcff\\u202eb"
+    assert printable("x" * 50, 10) == "x" * 10 + "…"
 
 
 def test_config_validation() -> None:
@@ -105,6 +152,31 @@ async def test_wire_cap_and_codings() -> None:
     unknown = await read_capped(_Stream(page), "br", 10**6, 10**6)
     assert unknown.data is None
     assert unknown.problem
+    for stacked, layers in [("gzip, gzip", (31, 31)), ("deflate, gzip", (15, 31)), ("identity, gzip", (31,))]:
+        data = page
+        for wbits in layers:
+            data = compress(data, wbits)
+        decoded = await read_capped(_Stream(data, chunk=100), stacked, 10**6, 10**6)
+        assert (decoded.data, decoded.truncated) == (page, False), stacked
+    too_deep = await read_capped(_Stream(page), ", ".join(["gzip"] * (MAX_CODINGS + 1)), 10**6, 10**6)
+    assert too_deep.data is None
+    for odd in ["zstd", "compress", "gzip, br", "gzip;q=1", "\udcff"]:
+        assert (await read_capped(_Stream(page), odd, 10**6, 10**6)).data is None, odd
+
+
+async def test_stacked_bomb_is_capped_at_every_stage() -> None:
+    double = compress(gzip_bomb())  # the bomb, gzipped again: a few hundred bytes
+    stream = _Stream(double)
+    body = await read_capped(stream, "gzip, gzip", 512 * 1024, 100_000)
+    assert body.data is not None
+    assert len(body.data) <= 100_000
+    assert body.truncated
+
+
+async def test_data_after_the_end_of_a_gzip_stream_is_not_decoded() -> None:
+    members = compress(b"<p id='one'>") + compress(b"x" * 10**6) * 50
+    body = await read_capped(_Stream(members), "gzip", 10**6, 10**6)
+    assert body.data == b"<p id='one'>"
     corrupt = await read_capped(_Stream(b"not gzip at all" * 10), "gzip", 10**6, 10**6)
     assert corrupt.data is None
 
