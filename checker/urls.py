@@ -51,6 +51,10 @@ def _ipv4_number(label: str) -> int | None:
         return 0 if base == 16 else None
     if not all(char in _BASES[base] for char in digits):
         return None
+    # no IPv4 part needs more than 32 bits; a longer run of digits is not an address (and int()
+    # refuses strings past 4300 digits): read it as a number too big, which url_problem rejects
+    if len(digits) > 40:
+        return 1 << 40
     return int(digits, base)
 
 

@@ -535,12 +535,6 @@ def test_memory_of_a_page_of_many_departments() -> None:
     assert measured["done"] - measured["parsed"] < 2 * measured["input"] + 16 * MB
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="statement-duplicate (checker/checks/statement_duplicate.py) reads statements of any length "
-    "and keeps two string objects per word of each (_WORD.findall, casefold): about 40 times a 10 MB "
-    "statement; skipping statements over statements.MAX_STATEMENT_CHARS (too_long) fixes it",
-)
 def test_memory_of_a_10_mb_statement_with_every_rule() -> None:
     measured = peak("statement", 10_000_000)
     assert measured["done"] - measured["start"] < 10 * measured["input"] + 32 * MB
@@ -714,12 +708,6 @@ def test_the_url_rules_read_any_text(url: str) -> None:
     fetch_key(url)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ValueError,
-    reason="checker/urls.py _ipv4_number converts a host label of any length with int(): past 4300 "
-    "digits Python refuses (link-malformed then fails with an internal error)",
-)
 def test_a_host_of_5000_digits_is_malformed() -> None:
     assert url_problem("http://" + "1" * 5000 + "/", UrlPolicy()) is not None
 

@@ -26,7 +26,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from checker.checks.publication import Response, action_label, responses
-from checker.checks.statements import statement_words
+from checker.checks.statements import linear, statement_words, too_long
 from checker.engine.api import CheckKind, Context, Rule, Scope
 from checker.model.finding import Finding, Related
 
@@ -36,12 +36,13 @@ _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 
 @dataclass(frozen=True)
 class Options:
-    exempt: tuple[re.Pattern[str], ...] = ()  # boilerplate a department may repeat (searched, case ignored)
+    #: boilerplate a department may repeat (searched, case ignored; compiled by RE2, linear time)
+    exempt: tuple[re.Pattern[str], ...] = ()
     max_changed_words: int = 2  # near copies: at most this many words added, dropped or replaced
     min_words: int = 12  # near copies count only between statements this long; the same words always do
 
     def __post_init__(self) -> None:
-        exempt = tuple(re.compile(pattern.pattern, pattern.flags | re.IGNORECASE) for pattern in self.exempt)
+        exempt = tuple(linear(pattern, ignore_case=True) for pattern in self.exempt)
         object.__setattr__(self, "exempt", exempt)
         if self.max_changed_words < 0 or self.min_words < 0:
             raise ValueError("max_changed_words and min_words must not be negative")
@@ -76,6 +77,8 @@ def _candidates(rule: Rule[Options], context: Context) -> dict[str, list[Candida
     for response in responses(context.pages, context.registry):
         statement = response.block.statement
         if statement is None or statement.text_span is None or context.is_placeholder(statement):
+            continue
+        if too_long(statement):  # reported by placeholder-text as too long to check; never read whole
             continue
         text = statement_words(statement).text
         if not text or any(pattern.search(text) for pattern in rule.options.exempt):
