@@ -30,6 +30,7 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "text": (),
     "urls": (),
     "errors": (),
+    "atomic": (),
     "builtin": ("errors",),
     "parse": ("model", *LEAF),
     "crawl": ("model", *LEAF, "urls"),
@@ -37,7 +38,7 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "config": ("model", *LEAF, ENGINE_API),
     "output": ("model", *LEAF),
     "store": ("model", *LEAF),
-    "engine": ("model", *LEAF, "urls", "builtin", "parse", "crawl", "checks", "config", "store"),
+    "engine": ("model", *LEAF, "urls", "atomic", "builtin", "parse", "crawl", "checks", "config", "store"),
     "cli": (ANYTHING,),
     "package": ("cli",),
 }

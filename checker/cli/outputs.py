@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import functools
 import os
-import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from checker.atomic import write_atomically
 from checker.config.settings import Settings
 from checker.errors import CheckerError, Origin
 from checker.output import FORMATS
@@ -60,19 +60,6 @@ def outputs_for(settings: Settings, environ: Mapping[str, str] = os.environ) -> 
     return outputs
 
 
-def write_file(path: Path, write: Callable[[TextIO], None]) -> None:
-    """Write a report file whole or not at all: a temporary file beside it, then renamed."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            write(stream)
-        Path(temporary).replace(path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def _plain(write: Callable[[str, TextIO, bool], None], name: str, stream: TextIO) -> None:
     write(name, stream, False)
 
@@ -85,7 +72,7 @@ def emit(
             write(output.format, out, use_colour(colour, out))
         else:
             try:
-                write_file(output.path, functools.partial(_plain, write, output.format))
+                write_atomically(output.path, functools.partial(_plain, write, output.format))
             except OSError as error:
                 raise CheckerError(
                     str(output.path), f"cannot be written: {error.strerror or error}"

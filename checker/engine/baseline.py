@@ -13,13 +13,12 @@ the page; editing the faulty text itself makes a new finding, which fails the ru
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from checker.atomic import write_atomically
 from checker.errors import CheckerError
 from checker.model.finding import Finding
 
@@ -86,13 +85,5 @@ def save_baseline(path: Path, findings: Sequence[Finding]) -> int:
     text = json.dumps(
         {"version": VERSION, "tool": "checker", "findings": unique}, indent=2, ensure_ascii=False
     )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text + "\n")
-        Path(temporary).replace(path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_atomically(path, lambda stream: stream.write(text + "\n"))
     return len(unique)
