@@ -17,6 +17,7 @@ import os
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,7 @@ from checker.cli import options
 from checker.crawl import CrawlConfig, crawl
 from checker.model.links import ErrorKind, LinkStatus
 from tests.conftest import ROOT
+from tests.crawl.conftest import FAST
 from tests.crawl.hostile import (
     HostileServer,
     Script,
@@ -39,18 +41,8 @@ from tests.crawl.hostile import (
     zeros,
 )
 
-CONFIG = CrawlConfig(
-    host_interval=0.0,
-    connect_timeout=1.0,
-    read_timeout=0.5,
-    total_timeout=3.0,
-    retries=1,
-    backoff_base=0.01,
-    backoff_cap=0.05,
-    retry_after_cap=2.0,
-    allow_private=True,  # the hostile server is on 127.0.0.1
-    dns_probes=(),
-)
+# the crawler tests' fast settings (the hostile server is on 127.0.0.1 too), tighter still
+CONFIG = replace(FAST, read_timeout=0.5, total_timeout=3.0, retries=1, dns_probes=())
 FINE = "<title>Annual report</title><h1 id='a'>Annual report 2012</h1>"
 HTML = {"Content-Type": "text/html"}
 NO_BODY = {"Content-Length": "0"}
