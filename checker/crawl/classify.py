@@ -47,11 +47,14 @@ class Verdict:
     transient: bool = False
 
 
+#: the standard phrase of every status code Python knows (looked up once, not per answer)
+_PHRASES = {status.value: status.phrase for status in http.HTTPStatus}
+
+
 def reason(code: int, fallback: str | None = None) -> str:
     """``"404 Not Found"``: the code and its standard phrase."""
-    try:
-        phrase = http.HTTPStatus(code).phrase
-    except ValueError:
+    phrase = _PHRASES.get(code)
+    if phrase is None:
         phrase = fallback or ""
     return f"{code} {phrase}".strip()
 

@@ -7,6 +7,14 @@ Non-http(s) URLs are SKIPPED without a request.  When any occurrence of a URL
 carries a ``#fragment``, its HTML body is read up to the full size cap so that
 its anchors are known.
 
+The URLs come as a list or as an async iterable that yields them while the crawl runs
+(the engine feeds each page's links as the page is parsed).  Checks start with the first
+URL; at most a bounded number run at once, host by host in turn (:mod:`.schedule`), so a
+crawl of 100,000 URLs holds a few hundred coroutines, not 100,000 tasks.  A URL seen first
+without a fragment and later with one, after its check without anchors, is checked again
+(two requests for that URL); such results wait until the input ends before they are
+reported, so that each URL is reported once (see :mod:`.schedule`).
+
 Network-down rule: a failure to reach a host at all (error kinds ``dns``,
 ``dns-temporary``, ``connect``, ``no-route``, ``connect-timeout``) is a verdict on
 the link only when the network demonstrably works (see :mod:`.network`):
@@ -29,7 +37,12 @@ Timeouts after connecting, TLS errors and private addresses are verdicts as they
 Time budget: with ``CrawlConfig.max_time`` set, the whole crawl (DNS probes, retries and
 all) ends when it runs out.  Nothing new starts, what runs is cancelled, and every URL
 without a verdict by then is UNCHECKED with error kind ``time-budget``: not checked, never
-dead.  Failures held back as possible "network down" are settled as usual.
+dead; so is every URL an async input yields after that (the input is still read to its
+end, so that every URL it gives has a result).  Failures held back as possible "network
+down" are settled as usual.
+
+Requests are counted as aiohttp sends them (:func:`_counting_request`), robots.txt and
+retries included.
 
 ``on_result`` receives final results only: failures that could still turn out
 to be "network down" are held back until something proves the network works
@@ -40,16 +53,18 @@ UNCHECKED.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
+import re
 import ssl
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import AsyncIterable, Callable, Iterable
 from datetime import UTC, datetime
-from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import aiohttp
 from aiohttp.abc import AbstractResolver
+from aiohttp.connector import Connection
 from aiohttp.resolver import DefaultResolver
 
 from checker.model.links import CrawlReport, ErrorKind, LinkResult, LinkStatus, fetch_key
@@ -59,10 +74,12 @@ from .fetch import Fetcher
 from .guard import ConnectGuard, GuardResolver
 from .limits import RequestGate
 from .network import AddressBook, DnsProbe, Reach
+from .schedule import Schedule
 
 __all__ = ["crawl", "crawl_sync", "plan"]
 
 OnResult = Callable[[LinkResult], None]
+Urls = Iterable[str] | AsyncIterable[str]
 _ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
 
@@ -99,6 +116,9 @@ def _simple(
 def _is_http(url: str) -> bool:
     # by prefix, not urlsplit: a malformed http URL must be reported, not skipped
     return url.partition(":")[0].lower() in ("http", "https") and ":" in url
+
+
+_AUTHORITY = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://([^/?#]*)")
 
 
 def _host(url: str) -> str | None:
@@ -148,7 +168,13 @@ class _Collector:
         self._probes = probes
         self._held: list[tuple[LinkResult, frozenset[Reach]]] = []
         self._answered: set[Reach] = set()  # kinds of address that answered over HTTP
+        self._reach: dict[str, frozenset[Reach]] = {}  # by authority; see note_resolved
         self._dns_down = False  # a lookup failed and no probe name resolved
+
+    def witness(self, result: LinkResult) -> None:
+        """Learn from a result that is not reported yet what it shows about the network."""
+        if self._learn(result):
+            self._release()
 
     def pending(self, urls: Iterable[str]) -> list[str]:
         """Those of ``urls`` with no result yet, emitted or held."""
@@ -189,10 +215,31 @@ class _Collector:
             answered.append(result.final_url)
         before = len(self._answered)
         for url in answered:
-            reach = self._book.reach(_host(url))
+            reach = self._reach_of(url)
             if len(reach) == 1:  # a host at both kinds of address proves neither
                 self._answered |= reach
         return len(self._answered) > before
+
+    def _reach_of(self, url: str) -> frozenset[Reach]:
+        """``self._book.reach`` of the host of ``url``, remembered by authority (``host:port``).
+
+        Every answer is looked at, and parsing its URL and host (IP literal? IDNA?) cost more
+        than the rest of the bookkeeping; what the book knows changes only when a name is
+        looked up, which :meth:`note_resolved` is told of.
+        """
+        match = _AUTHORITY.match(url)
+        if match is None:
+            return self._book.reach(_host(url))
+        authority = match.group(1)
+        reach = self._reach.get(authority)
+        if reach is None:
+            reach = self._reach[authority] = self._book.reach(_host(url))
+        return reach
+
+    def note_resolved(self, host: str, addresses: Iterable[str]) -> None:
+        """The guard resolved ``host``: note it in the address book, and forget what changes."""
+        self._book.note(host, addresses)
+        self._reach.clear()
 
     def _needs(self, result: LinkResult) -> frozenset[Reach]:
         kind = result.error_kind
@@ -233,7 +280,7 @@ class _Collector:
 
 
 async def crawl(
-    urls: Iterable[str],
+    urls: Urls,
     config: CrawlConfig,
     *,
     resolver: AbstractResolver | None = None,
@@ -242,6 +289,14 @@ async def crawl(
 ) -> CrawlReport:
     """Check every distinct URL once and return the report (see module docstring).
 
+    ``urls`` is a list (or any iterable), or an async iterable that yields URLs while the
+    crawl runs (the engine feeds the links of each page as it is parsed): checks start with
+    the first URL, and the crawl ends when the input has ended and every URL is checked.  A
+    URL first seen without a fragment and later with one is checked again for its anchors
+    if the first check, already made, read a page without them (see :mod:`.schedule`).  If
+    the async iterable raises, the crawl stops and the exception propagates.  With a time
+    budget, URLs that arrive after it ran out are UNCHECKED (``time-budget``) at once.
+
     ``resolver`` replaces the system resolver (tests map names to 127.0.0.1);
     it is wrapped by the address guard and not closed.  ``ssl_context`` is used
     for every https connection (default: system trust store, verification on).
@@ -249,34 +304,44 @@ async def crawl(
     started = time.monotonic()
     book = AddressBook()
     collector = _Collector(on_result, book, config.dns_probes)
-    to_fetch: list[tuple[str, bool]] = []
-    for key, want_anchors in plan(urls).items():
-        if _is_http(key):
-            to_fetch.append((key, want_anchors))
-        else:
-            collector.add(
-                _simple(key, LinkStatus.SKIPPED, None, "not a web (http/https) address; not checked")
-            )
-    sent = SimpleNamespace(count=0)
-    if to_fetch:
-        budget = config.max_time
-        timer = asyncio.timeout_at(_loop_time(started + budget) if budget else None)
-        try:
-            async with timer:
-                await _run(
-                    to_fetch,
-                    config,
-                    resolver=resolver,
-                    ssl_context=ssl_context,
-                    collector=collector,
-                    book=book,
-                    sent=sent,
-                )
-        except TimeoutError:
-            if not budget or not timer.expired():
-                raise
-            for url in collector.pending(url for url, _anchors in to_fetch):
-                collector.add(_out_of_time(url, budget))
+    intake = _Intake(Schedule(_window(config), config.host_concurrency), collector, config.max_time)
+    feeder: asyncio.Task[None] | None = None
+    if isinstance(urls, AsyncIterable):
+        feeder = asyncio.create_task(intake.feed(urls))
+    else:
+        for key, want_anchors in plan(urls).items():
+            intake.take(key, want_anchors)
+        intake.close(None)
+    sent = _Sent()
+    try:
+        if not intake.schedule.done:
+            budget = config.max_time
+            timer = asyncio.timeout_at(_loop_time(started + budget) if budget else None)
+            try:
+                async with timer:
+                    await _run(
+                        intake,
+                        config,
+                        resolver=resolver,
+                        ssl_context=ssl_context,
+                        on_resolved=collector.note_resolved,
+                        sent=sent,
+                    )
+            except TimeoutError:
+                if not budget or not timer.expired():
+                    raise
+                intake.expired = True
+        if feeder is not None:
+            await feeder  # after the time budget ran out, the rest of the input is still taken in
+        if intake.schedule.error is not None:
+            raise intake.schedule.error
+    finally:
+        if feeder is not None and not feeder.done():
+            feeder.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await feeder
+    if intake.expired:
+        intake.settle_unfinished()
     network_down = collector.finish()
     return CrawlReport(
         results=dict(collector.results),
@@ -286,32 +351,109 @@ async def crawl(
     )
 
 
+def _window(config: CrawlConfig) -> int:
+    """How many URL checks may run at once: enough to keep the gate busy when hosts are paced."""
+    return max(1024, 8 * config.concurrency)
+
+
+class _Sent:
+    """Requests sent in one crawl."""
+
+    __slots__ = ("count",)
+
+    def __init__(self) -> None:
+        self.count = 0
+
+
+def _counting_request(sent: _Sent) -> type[aiohttp.ClientRequest]:
+    """A request class that counts each request as it is sent.
+
+    Counted where aiohttp writes the request line and headers (a connection was made),
+    which is when a trace's ``on_request_headers_sent`` fires; a ``TraceConfig`` would do
+    the same but makes aiohttp build a trace context and some ten signal parameters for
+    every request.
+    """
+
+    class CountingRequest(aiohttp.ClientRequest):
+        async def send(self, conn: Connection) -> aiohttp.ClientResponse:
+            sent.count += 1
+            return await super().send(conn)
+
+    return CountingRequest
+
+
+class _Intake:
+    """URLs in (de-duplicated by :class:`Schedule`), results out to the collector."""
+
+    def __init__(self, schedule: Schedule, collector: _Collector, budget: float | None) -> None:
+        self.schedule = schedule
+        self._collector = collector
+        self._budget = budget
+        self.expired = False  # the time budget ran out: nothing more is checked
+
+    def take(self, key: str, fragment: bool) -> None:
+        """One occurrence of the fetch key ``key``; ``fragment``: it has a ``#fragment``."""
+        if not self.schedule.add(key, fragment):
+            return
+        if not _is_http(key):
+            self._collector.add(
+                _simple(key, LinkStatus.SKIPPED, None, "not a web (http/https) address; not checked")
+            )
+        elif self.expired:
+            assert self._budget is not None
+            self._collector.add(_out_of_time(key, self._budget))
+        else:
+            self.schedule.enqueue(key)
+
+    async def feed(self, urls: AsyncIterable[str]) -> None:
+        """Take the URLs of ``urls`` as they come; close the schedule at the end (or on an error)."""
+        try:
+            async for raw in urls:
+                self.take(fetch_key(raw), bool(raw.partition("#")[2]))
+        except Exception as exc:  # the input failed: the crawl stops, and crawl() raises it
+            self.close(exc)
+        else:
+            self.close(None)
+
+    def close(self, error: Exception | None) -> None:
+        for result in self.schedule.close(error):
+            self._collector.add(result)
+
+    def settle(self, key: str, result: LinkResult | None, dns_works: bool | None) -> None:
+        """A check of ``key`` ended (``result`` None: it was cancelled)."""
+        final = self.schedule.finished(key, result)
+        if final is not None:
+            self._collector.add(final, dns_works)
+        elif result is not None:  # held or checked again: what it shows about the network counts now
+            self._collector.witness(result)
+
+    def settle_unfinished(self) -> None:
+        """After the time budget ran out: a result for every URL that has none."""
+        assert self._budget is not None
+        keys = (key for key in self.schedule.wanted if _is_http(key))
+        for key in self._collector.pending(keys):
+            fallback = self.schedule.fallback(key)
+            self._collector.add(fallback if fallback is not None else _out_of_time(key, self._budget))
+
+
 def _loop_time(deadline: float) -> float:
     """``deadline`` (``time.monotonic``) on the event loop's clock."""
     return asyncio.get_running_loop().time() + (deadline - time.monotonic())
 
 
 async def _run(
-    to_fetch: list[tuple[str, bool]],
+    intake: _Intake,
     config: CrawlConfig,
     *,
     resolver: AbstractResolver | None,
     ssl_context: ssl.SSLContext | None,
-    collector: _Collector,
-    book: AddressBook,
-    sent: SimpleNamespace,
+    on_resolved: Callable[[str, list[str]], None],
+    sent: _Sent,
 ) -> None:
-    async def count_sent(
-        _session: aiohttp.ClientSession, _ctx: SimpleNamespace, _params: aiohttp.TraceRequestHeadersSentParams
-    ) -> None:
-        sent.count += 1
-
-    trace = aiohttp.TraceConfig()
-    trace.on_request_headers_sent.append(count_sent)
     inner = resolver if resolver is not None else DefaultResolver()
     connect_guard = ConnectGuard(config)
     guard = GuardResolver(
-        inner, config, owns_inner=resolver is None, on_resolved=book.note, connect_guard=connect_guard
+        inner, config, owns_inner=resolver is None, on_resolved=on_resolved, connect_guard=connect_guard
     )
     probe = DnsProbe(guard, config.dns_probes, config.dns_probe_timeout)
     try:
@@ -333,7 +475,7 @@ async def _run(
                 "Accept-Encoding": "gzip, deflate",
                 "Accept-Language": "en-GB,en;q=0.8",
             },
-            trace_configs=[trace],
+            request_class=_counting_request(sent),
             max_line_size=16 * 1024,
             max_field_size=32 * 1024,
             max_headers=128,  # an endless stream of headers is a bad response, not a memory leak
@@ -354,11 +496,22 @@ async def _run(
                 except Exception as exc:  # a bug must not lose the other results
                     why = f"the check failed unexpectedly ({type(exc).__name__}: {exc})"
                     result = _simple(url, LinkStatus.ERROR, ErrorKind.INTERNAL, why)
-                collector.add(result, dns_works)
+                except BaseException:  # cancelled (time budget, Ctrl-C): no result
+                    intake.settle(url, None, None)
+                    raise
+                intake.settle(url, result, dns_works)
 
+            schedule = intake.schedule
+            checks: set[asyncio.Task[None]] = set()
             async with asyncio.TaskGroup() as group:
-                for url, want_anchors in to_fetch:
-                    group.create_task(one(url, want_anchors))
+                while schedule.error is None and not schedule.done:
+                    while (start := schedule.next()) is not None:
+                        check = group.create_task(one(*start))
+                        checks.add(check)
+                        check.add_done_callback(checks.discard)
+                    await schedule.changed()
+                for check in checks:  # the input failed: stop what runs (crawl() raises its error)
+                    check.cancel()
     finally:
         await probe.close()
         await guard.close()
@@ -373,7 +526,7 @@ async def _confirm_lookup(result: LinkResult, probe: DnsProbe) -> bool | None:
 
 
 def crawl_sync(
-    urls: Iterable[str],
+    urls: Urls,
     config: CrawlConfig,
     *,
     resolver: AbstractResolver | None = None,

@@ -60,6 +60,7 @@ _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 _CHALLENGE_STATUSES = frozenset({403, 429, 503})
 _PREFIX_BYTES = 128 * 1024  # enough for <title> and <h1> when anchors are not needed
 _CHALLENGE_BYTES = 32 * 1024
+_INLINE_BYTES = 64 * 1024  # a page with anchors larger than this is parsed in a worker thread
 #: the longest wait a ``Retry-After`` can ask for; anything later is "later than any cap"
 RETRY_AFTER_MAX = 366 * 24 * 3600.0
 _DELTA_SECONDS = re.compile(r"[0-9]+")
@@ -91,8 +92,23 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
 
 def printable(text: str, limit: int = 300) -> str:
     """``text`` from a server, safe to show: control and undecodable characters escaped, cut at ``limit``."""
+    if len(text) <= limit and text.isprintable():  # nearly always: no copy, no per-character loop
+        return text
     shown = "".join(char if char.isprintable() else ascii(char)[1:-1] for char in text[: limit + 1])
     return shown if len(shown) <= limit else shown[:limit] + "…"
+
+
+async def _analyse(data: bytes, charset: str | None, anchors: bool) -> PageInfo:
+    """:func:`analyse_html`, inline for what is quick, in a worker thread for what is not.
+
+    Title and headings alone (a linear scan) cost microseconds to a few milliseconds of
+    pure Python, which a thread would not take off the event loop (it holds the GIL just
+    the same) but would slow down with every switch.  Anchors of a large page are parsed
+    by libxml2, which releases the GIL: that runs in a thread, so the loop goes on meanwhile.
+    """
+    if anchors and len(data) > _INLINE_BYTES:
+        return await asyncio.to_thread(analyse_html, data, charset, anchors=True)
+    return analyse_html(data, charset, anchors=anchors)
 
 
 def _charset(resp: aiohttp.ClientResponse) -> str | None:
@@ -160,6 +176,7 @@ class Fetcher:
             total=None, connect=config.connect_timeout, sock_read=config.read_timeout
         )
         self._host_verdicts: dict[str, Verdict] = {}
+        gate.bind(session, config)  # robots.txt through this session, pacing caps from config
 
     async def check(self, url: str, want_anchors: bool) -> LinkResult:
         """Check ``url`` (already a :func:`fetch_key`) and follow its redirects."""
@@ -223,12 +240,12 @@ class Fetcher:
         for attempt in range(config.retries + 1):
             if host in self._host_verdicts:
                 return self._host_verdicts[host]
-            async with self._gate.slot(host) as waited:
+            async with self._gate.slot(host, target) as ticket:
                 now = time.monotonic()
                 if state.first_start is None:
                     state.first_start = now
                 else:
-                    state.waited += waited
+                    state.waited += ticket.waited
                 remaining = state.deadline(config.total_timeout) - now
                 if host in self._host_verdicts:
                     return self._host_verdicts[host]
@@ -240,6 +257,11 @@ class Fetcher:
                         outcome = await self._get(target, want_anchors)
                 except Exception as exc:  # every failure is classified in one place
                     outcome = classify_exception(exc, host, config)
+                # the host's pace adapts to each answer (limits.py): 429, timeouts... slow it down
+                if isinstance(outcome, Verdict):
+                    ticket.failed(outcome.error_kind)
+                else:
+                    ticket.answered(outcome.status, outcome.retry_after)
             if isinstance(outcome, Verdict):
                 if outcome.error_kind is not None and outcome.error_kind.host_level:
                     self._host_verdicts[host] = outcome
@@ -266,17 +288,18 @@ class Fetcher:
         config = self._config
         body = None
         async with self._session.get(url, allow_redirects=False, timeout=self._timeout) as resp:
+            status = resp.status
             headers = resp.headers
             raw_type = headers.get("Content-Type")
             content_type = raw_type.split(";", 1)[0].strip().lower() if raw_type else None
             challenge = headers.get("cf-mitigated", "").strip().lower() == "challenge"
             limit = 0
             if content_type in _HTML_TYPES and not challenge:
-                if 200 <= resp.status < 300:
+                if 200 <= status < 300:
                     limit = (
                         config.max_body_bytes if want_anchors else min(config.max_body_bytes, _PREFIX_BYTES)
                     )
-                elif resp.status in _CHALLENGE_STATUSES:
+                elif status in _CHALLENGE_STATUSES:
                     limit = min(config.max_body_bytes, _CHALLENGE_BYTES)
             problem = None
             if limit:
@@ -290,27 +313,33 @@ class Fetcher:
                     aiohttp.ClientConnectionError,
                 ):
                     problem = "the page body could not be read completely"
-            charset = _charset(resp)
-            answer = _Answer(
-                status=resp.status,
-                phrase=printable(resp.reason, 100) if resp.reason else None,
-                location=headers.get("Location"),
-                set_cookie="Set-Cookie" in headers,
-                retry_after=parse_retry_after(headers.get("Retry-After")),
-                content_type=content_type,
-                challenge=challenge,
-                page=None,
-                truncated=bool(body and body.truncated),
-                body_problem=problem or (body.problem if body else None),
-            )
-        if body is None or body.data is None:
-            return answer
-        try:
-            page = await asyncio.to_thread(analyse_html, body.data, charset)
-        except Exception as exc:  # the page is the server's: a page we cannot read is still an answer
-            why = f"the page could not be analysed ({type(exc).__name__})"
-            return dataclasses.replace(answer, body_problem=answer.body_problem or why)
-        return dataclasses.replace(answer, page=page, challenge=answer.challenge or page.challenge)
+            has_charset = body is not None and raw_type is not None and "charset" in raw_type.lower()
+            charset = _charset(resp) if has_charset else None
+            reason_phrase = resp.reason
+            location = headers.get("Location")
+            set_cookie = "Set-Cookie" in headers
+            retry_after = headers.get("Retry-After")
+        # the connection is back in the pool before the page is looked at
+        page = None
+        if body is not None:
+            problem = problem or body.problem
+            if body.data is not None:
+                try:
+                    page = await _analyse(body.data, charset, want_anchors and 200 <= status < 300)
+                except Exception as exc:  # the page is the server's: one we cannot read is still an answer
+                    problem = problem or f"the page could not be analysed ({type(exc).__name__})"
+        return _Answer(
+            status=status,
+            phrase=printable(reason_phrase, 100) if reason_phrase else None,
+            location=location,
+            set_cookie=set_cookie,
+            retry_after=parse_retry_after(retry_after) if retry_after is not None else None,
+            content_type=content_type,
+            challenge=challenge or (page is not None and page.challenge),
+            page=page,
+            truncated=body is not None and body.truncated,
+            body_problem=problem,
+        )
 
     def _final(self, url: str, final_url: str, state: _State, answer: _Answer) -> LinkResult:
         verdict = classify_status(answer.status, answer.phrase, challenge=answer.challenge)

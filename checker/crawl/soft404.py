@@ -1,10 +1,14 @@
 """Page analysis: "page not found" pages served with 200, bot challenges, anchors.
 
-:func:`analyse_html` parses a (possibly truncated) HTML body with
-beautifulsoup4's built-in ``html.parser`` and returns the page title, the
-anchors (``id`` attributes and ``<a name>``), whether the title or a top
-heading says the page does not exist, and whether it is a bot-challenge page.
-It is pure and thread-safe, so the crawler runs it in a worker thread.
+:func:`analyse_html` reads a (possibly truncated) HTML body and returns the page title,
+whether the title or a top heading says the page does not exist, whether it is a
+bot-challenge page and, only when asked (a link to the page has a ``#fragment``), its
+anchors (``id`` attributes and ``<a name>``).  The title and headings come from a linear
+scan of the text (:mod:`.scan`), which costs microseconds for a small page; only anchors
+need a parse of the whole page, done by lxml's C parser (libxml2, about 30 times faster
+than beautifulsoup4 with ``html.parser``, which this module used before).  It is pure and
+thread-safe (one lxml parser per thread), so the crawler runs it inline for small bodies
+and in a worker thread for large ones.
 
 :func:`redirect_soft404` detects the other kind of soft 404: a deep link that
 redirects to the site's home page or to a search page.
@@ -14,14 +18,18 @@ from __future__ import annotations
 
 import codecs
 import re
+import threading
 from dataclasses import dataclass
+from typing import cast
 from urllib.parse import parse_qsl, urlsplit
 
-from bs4 import BeautifulSoup
+from lxml import etree
 
 from checker.model.links import ErrorKind
 
-__all__ = ["PageInfo", "analyse_html", "decode_html", "redirect_soft404"]
+from .scan import scan_heads
+
+__all__ = ["HEAD_CHARS", "PageInfo", "analyse_html", "decode_html", "page_anchors", "redirect_soft404"]
 
 _APOS = "['’]"
 _NOT_FOUND = re.compile(
@@ -49,9 +57,12 @@ _CHALLENGE_TITLE = re.compile(
     r"|are you a robot|captcha|request unsuccessful|ddos protection",
     re.IGNORECASE,
 )
+#: the title and headings are looked for in this much of the page: all of what is read when a link
+#: has no fragment (fetch reads 128 KiB then), so that a fragment never changes the verdict,
+#: and a bound on the scan of a hostile page of megabytes
+HEAD_CHARS = 128 * 1024
 _CHALLENGE_MARKERS = ("/cdn-cgi/challenge-platform/", "cf-chl-", "_incapsula_resource")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE)
-_PROCESSING_INSTRUCTION = re.compile(r"<\?[^>]*>")
 _HOME_PATHS = frozenset(
     {"", "/", "/index.html", "/index.htm", "/index.php", "/index.asp", "/index.aspx", "/default.aspx",
      "/default.asp", "/home", "/home/", "/en", "/en/", "/home.aspx", "/home.html"}
@@ -65,7 +76,7 @@ class PageInfo:
     """What :func:`analyse_html` found in a page."""
 
     title: str
-    anchors: frozenset[str]
+    anchors: frozenset[str] | None  # None: not looked for
     not_found: str | None  # the title/heading text that says "not found", if any
     challenge: bool
 
@@ -106,28 +117,23 @@ def decode_html(body: bytes, charset: str | None) -> str:
 
 def _clean(text: str) -> str:
     """Whitespace collapsed, and no control or unprintable characters (the text is shown in reports)."""
-    return " ".join("".join(char if char.isprintable() else " " for char in text).split())
+    if not text.isprintable():
+        text = "".join(char if char.isprintable() else " " for char in text)
+    return " ".join(text.split())
 
 
-def analyse_html(body: bytes, charset: str | None) -> PageInfo:
-    """Parse an HTML body (see module docstring).  Never raises on bad markup."""
+def analyse_html(body: bytes, charset: str | None, *, anchors: bool = True) -> PageInfo:
+    """Read an HTML body (see module docstring); ``anchors=False`` skips the anchors (None).
+
+    Never raises on bad markup.
+    """
     text = decode_html(body, charset)
-    # Processing instructions mean nothing in HTML; removing them keeps bs4 from
-    # warning that an XHTML page "looks like XML".
-    text = _PROCESSING_INSTRUCTION.sub("", text)
     if "<" not in text:
-        return PageInfo(title="", anchors=frozenset(), not_found=None, challenge=False)
-    soup = BeautifulSoup(text, "html.parser")
-    anchors: set[str] = set()
-    for tag in soup.find_all(id=True):
-        anchors.add(str(tag.get("id")))
-    for tag in soup.find_all("a", attrs={"name": True}):
-        anchors.add(str(tag.get("name")))
-    title_tag = soup.find("title")
-    title = _clean(title_tag.get_text()) if title_tag is not None else ""
-    headings = [_clean(h.get_text()) for h in soup.find_all(["h1"], limit=3)]
+        return PageInfo(title="", anchors=frozenset() if anchors else None, not_found=None, challenge=False)
+    heads = scan_heads(text[:HEAD_CHARS])
+    title = _clean(heads.title) if heads.title is not None else ""
     not_found = None
-    for candidate in [title, *headings]:
+    for candidate in [title, *(_clean(h) for h in heads.headings)]:
         if candidate and len(candidate) <= 200 and _NOT_FOUND.search(candidate):
             not_found = candidate
             break
@@ -135,7 +141,57 @@ def analyse_html(body: bytes, charset: str | None) -> PageInfo:
     challenge = bool(title and _CHALLENGE_TITLE.search(title)) or any(
         m in lowered for m in _CHALLENGE_MARKERS
     )
-    return PageInfo(title=title, anchors=frozenset(anchors), not_found=not_found, challenge=challenge)
+    return PageInfo(
+        title=title,
+        anchors=page_anchors(text) if anchors else None,
+        not_found=not_found,
+        challenge=challenge,
+    )
+
+
+_PARSERS = threading.local()  # an lxml parser must not be used by two threads at once
+
+
+def _parser() -> etree.HTMLParser:
+    parser: etree.HTMLParser | None = getattr(_PARSERS, "parser", None)
+    if parser is None:
+        # huge_tree: libxml2 otherwise gives up at 256 nested elements (old pages nest
+        # unclosed <font> and <div> that deep); no_network: never fetch anything it names
+        parser = etree.HTMLParser(
+            encoding="utf-8", recover=True, no_network=True, huge_tree=True, collect_ids=False,
+            remove_comments=True, remove_pis=True,
+        )  # fmt: skip
+        _PARSERS.parser = parser
+    return parser
+
+
+def page_anchors(text: str) -> frozenset[str]:
+    """Every ``id`` and ``<a name>`` of the page ``text``: what a ``#fragment`` can point at.
+
+    libxml2 reads the page as an HTML5 browser does (an ``id`` inside ``<title>``,
+    ``<textarea>`` or a ``<![CDATA[`` section is no element's).  A page it gives up on (more
+    than 2048 nested elements) is read by ``html.parser`` instead, which has no such limit.
+    """
+    parser = _parser()
+    # bytes with the encoding given, so that neither an XML declaration nor a <meta
+    # charset> can make libxml2 re-decode what decode_html already decoded
+    root = etree.fromstring(text.encode("utf-8", "replace"), parser)
+    if parser.error_log.filter_from_level(etree.ErrorLevels.FATAL):
+        return _anchors_by_html_parser(text)
+    if root is None:
+        return frozenset()
+    found = root.xpath("//@id | //a/@name", smart_strings=False)
+    return frozenset(cast("list[str]", found))
+
+
+def _anchors_by_html_parser(text: str) -> frozenset[str]:
+    from bs4 import BeautifulSoup  # noqa: PLC0415  (only for pages libxml2 cannot read whole)
+
+    # "<?" as "<!?": the same bogus markup to html.parser, and no warning that the page looks like XML
+    soup = BeautifulSoup(text.replace("<?", "<!?"), "html.parser")
+    found = {str(tag.get("id")) for tag in soup.find_all(id=True)}
+    found.update(str(tag.get("name")) for tag in soup.find_all("a", attrs={"name": True}))
+    return frozenset(found)
 
 
 def _is_home(path: str) -> bool:

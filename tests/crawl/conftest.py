@@ -11,9 +11,11 @@ from checker.crawl import CrawlConfig
 from .sites import SiteServer
 
 # Tiny timeouts and backoffs keep the suite fast; allow_private because every
-# imitation site lives on 127.0.0.1 (the guard tests switch it off).
+# imitation site lives on 127.0.0.1 (the guard tests switch it off).  No robots.txt:
+# these tests count the requests for links exactly (test_pacing.py covers robots.txt).
 FAST = CrawlConfig(
     host_interval=0.0,
+    robots=False,
     connect_timeout=1.0,
     read_timeout=1.0,
     total_timeout=5.0,
