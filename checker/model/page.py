@@ -3,6 +3,10 @@
 The model does not know which syntax it came from. The Markdown parser in
 ``checker.parse`` builds it today; a rendered-HTML reader can build the same
 objects later. All positions are 1-based line and column (in characters).
+
+The classes have ``__slots__``: a run over a large publication holds every page's model, a
+dozen spans and positions for each department block, and an object without a ``__dict__``
+takes half the memory.
 """
 
 from __future__ import annotations
@@ -12,13 +16,13 @@ from dataclasses import dataclass, field
 from datetime import date
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Position:
     line: int
     column: int
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Span:
     start: Position
     end: Position
@@ -48,7 +52,7 @@ class LinkKind(enum.Enum):
     UNRESOLVED = "unresolved"  # [text][ref] with no definition, or [Read more »] alone
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Link:
     text: str
     url: str  # as written (entity-decoded); "" when the link has no target
@@ -70,7 +74,7 @@ class Link:
         return self.span.start.column
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Heading:
     raw: str  # heading text as written, e.g. "Cabinet<br>Office"
     name: str  # <br> collapsed to one space: "Cabinet Office"
@@ -80,7 +84,7 @@ class Heading:
     ial_span: Span | None  # where the attribute list is, if any
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Statement:
     text: str  # source text of the statement, lines joined with "\n", blank lines dropped
     span: Span  # the statement block, opener to closer
@@ -89,7 +93,7 @@ class Statement:
     links: tuple[Link, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DepartmentBlock:
     span: Span
     heading: Heading | None
@@ -120,7 +124,7 @@ class Fault(enum.StrEnum):
     UNCLOSED_COMMENT = "unclosed-comment"  # a <!-- never closed, or opened inside another comment
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Problem:
     """Malformed structure the parser found. The ``structure`` kind reports these, by ``fault``."""
 
@@ -138,7 +142,7 @@ class Reach(enum.StrEnum):
     PAGE = "page"  # on a line of its own outside every department block: the whole page
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Waiver:
     """An inline waiver, ``{::comment}checker: allow RULE until DATE -- reason{:/comment}`` (docs/waivers.md).
 
@@ -156,7 +160,7 @@ class Waiver:
     problem: str | None = None  # why it is malformed ("it gives no reason ..."); None: well formed
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Page:
     path: str
     kind: PageKind

@@ -7,14 +7,12 @@ meant to hold responses and holds none is a fault to report, not a page with not
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Sequence
 from pathlib import PurePath
 
-from checker.model import DepartmentBlock, Fault, Link, Page, PageKind, Problem, Span, Statement
+from checker.model import Fault, Page, PageKind, Problem, Span
 from checker.parse.action import Action, file_number, is_action_page_name, read_action, two_digits
 from checker.parse.comments import read_lines
-from checker.parse.html import parse_html, parse_html_file
 from checker.parse.lines import Kind, Line
 from checker.parse.links import extract_links
 from checker.parse.source import Source, read_source
@@ -90,22 +88,6 @@ def _no_departments(shown: Sequence[Line], commented: Sequence[Line], action: Ac
     )
 
 
-def _with_links(block: DepartmentBlock, links: Sequence[Link]) -> DepartmentBlock:
-    """The block with its statement's links; ``links`` sorted by position."""
-    statement = block.statement
-    if statement is None:
-        return block
-    first = bisect.bisect_left(links, statement.span.start, key=lambda link: link.span.start)
-    last = bisect.bisect_left(links, statement.span.end, key=lambda link: link.span.start)
-    inside = tuple(links[first:last])
-    return DepartmentBlock(
-        block.span,
-        block.heading,
-        Statement(statement.text, statement.span, statement.text_span, statement.lines, inside),
-        block.detached_ial,
-    )
-
-
 def parse_source(source: Source) -> Page:
     """Parse one page. Never raises on content: malformed structure becomes ``Page.problems``."""
     lines = source.lines
@@ -148,24 +130,41 @@ def parse_source(source: Source) -> Page:
         [line for line in shown if line.kind is not Kind.COMMENT], source.path
     )
     problems.extend(heading_problems)
-    blocks, structure = StructureScanner(shown).scan()
+    blocks, structure = StructureScanner(shown, links).scan()  # each statement with its links
     problems.extend(structure)
     if not blocks:
         problems.append(_no_departments(shown, commented, action))
     problems.sort(key=lambda problem: problem.span)
-    departments = tuple(_with_links(block, links) for block in blocks)
     return Page(
         source.path,
         PageKind.DEPARTMENT_RESPONSE,
         action.number if action else None,
         action.title if action else None,
         action.span if action else None,
-        departments,
+        tuple(blocks),
         tuple(links),
         tuple(problems),
         lines,
         find_waivers(reading, blocks, lines),
     )
+
+
+def parse_html(source: Source) -> Page:
+    """Parse one HTML page (``checker.parse.html.parse_html``).
+
+    Imported when first called: the HTML parser brings in beautifulsoup4 and soupsieve, which
+    cost a Markdown-only run some 60 ms of start-up for nothing.
+    """
+    from checker.parse.html import parse_html as parse  # noqa: PLC0415
+
+    return parse(source)
+
+
+def parse_html_file(path: str) -> Page:
+    """Read and parse one HTML page (``checker.parse.html.parse_html_file``), imported when called."""
+    from checker.parse.html import parse_html_file as parse  # noqa: PLC0415
+
+    return parse(path)
 
 
 def parse_file(path: str) -> Page:

@@ -29,7 +29,7 @@ A ``Comment`` keeps its text line by line with positions, for ``parse.waivers``.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from checker.model import Fault, Position, Problem, Span
@@ -86,14 +86,18 @@ class _Open:
         return Comment(Span(self.start, end), tuple(self.lines))
 
 
-def _closers_after(lines: Sequence[str], found: Callable[[str], bool]) -> list[bool]:
-    """For each line, whether a later line holds a closer (one pass, from the end)."""
-    later = [False] * len(lines)
-    seen = False
+def _last_holding(lines: Sequence[str], mark: str, pattern: re.Pattern[str] | None = None) -> int:
+    """The index of the last line that holds a closer (``mark``, and a match of ``pattern``
+    when given), -1 when none does.
+
+    A line has a closer after it exactly when its index is below this one, so one scan from
+    the end, which stops at the first closer, answers that for every line.
+    """
     for index in range(len(lines) - 1, -1, -1):
-        later[index] = seen
-        seen = seen or found(lines[index])
-    return later
+        text = lines[index]
+        if mark in text and (pattern is None or pattern.search(text) is not None):
+            return index
+    return -1
 
 
 def _blanked(text: str, blanks: Sequence[tuple[int, int]]) -> str:
@@ -137,20 +141,25 @@ def _nested(start: Position, inner: Position, end: Position) -> Problem:
 class _Reader:
     def __init__(self, lines: Sequence[str]) -> None:
         self.lines = lines
-        self.later = _closers_after(lines, lambda text: KRAMDOWN_CLOSE.search(text) is not None)
-        self.html_later = _closers_after(lines, lambda text: COMMENT_CLOSE in text)
+        #: the last line holding a ``{:/comment}`` and a ``-->``: a line before it has one after it
+        self.last_close = _last_holding(lines, "{:/", KRAMDOWN_CLOSE)
+        self.last_html_close = _last_holding(lines, COMMENT_CLOSE)
         self.reading = Reading()
         self.html: _Open | None = None
         self.kramdown: _Open | None = None
 
     def read(self) -> Reading:
+        shown = self.reading.shown
         for index, text in enumerate(self.lines):
             number = index + 1
             if self.html is not None:
                 self._html_line(number, text)
+            elif self.kramdown is None and "{::" not in text and COMMENT_OPEN not in text:
+                # no comment in it or around it (a kramdown one opens with "{::"): as written
+                shown.append(classify(number, text))
             elif self.kramdown is None and text.lstrip().startswith(COMMENT_OPEN):
                 at = text.index(COMMENT_OPEN)
-                if text.find(COMMENT_CLOSE, at + len(COMMENT_OPEN)) >= 0 or self.html_later[index]:
+                if text.find(COMMENT_CLOSE, at + len(COMMENT_OPEN)) >= 0 or index < self.last_html_close:
                     self._html_line(number, text)
                 else:  # no --> after it: no comment, a line the page shows
                     self.reading.problems.append(_never_closed(Position(number, at + 1)))
@@ -186,9 +195,6 @@ class _Reader:
             self.html = None
 
     def _line(self, index: int, number: int, text: str) -> None:
-        if self.kramdown is None and "{:" not in text and COMMENT_OPEN not in text:
-            self.reading.shown.append(classify(number, text))  # no comment in it: as written
-            return
         blanks: list[tuple[int, int]] = []  # what the page does not show, as ranges of the line
         touched = self.kramdown is not None
         position = 0
@@ -212,7 +218,7 @@ class _Reader:
             if opener["empty"]:
                 blanks.append(opener.span())
                 self.reading.comments.append(Comment(Span(start, Position(number, opener.end() + 1)), ()))
-            elif last_close < opener.end() and not self.later[index]:
+            elif last_close < opener.end() and index >= self.last_close:
                 unclosed = _Open(start)  # kramdown prints it, and any after it: the line keeps them
                 unclosed.add(number, opener.end(), text[opener.end() :])
                 self.reading.comments.append(

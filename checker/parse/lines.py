@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import enum
+import functools
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 MARKER = re.compile(r"^\{\{DEPARTMENTRESPONSE\}\}$")
 #: the action heading as editors write it, on purpose more lenient than the build (any number of
@@ -40,9 +41,15 @@ class Kind(enum.Enum):
     TEXT = "text"
     COMMENT = "comment"  # nothing but comments ({::comment}...): the build leaves it out (parse.comments)
 
+    #: by identity, as members compare: ``Enum``'s own hashes the name in Python, and the parser
+    #: looks a kind up in a set or a dict for every line of every page
+    __hash__ = object.__hash__
 
-@dataclass(frozen=True)
-class Line:
+
+class Line(NamedTuple):
+    """One classified line. A named tuple, not a dataclass: one is made for every line of every
+    page, and a tuple is built four times faster than a frozen dataclass."""
+
     number: int
     text: str  # the source line; on a line that shows text, its comments blanked out (parse.comments)
     kind: Kind
@@ -78,43 +85,71 @@ def _attributes(attrs: str) -> tuple[tuple[str, ...], str | None]:
     return tuple(classes), element_id
 
 
+#: what a token line says, apart from where it is: (kind, tag, written, classes, element_id, level,
+#: value, number_text), the fields of ``Line`` after ``column``
+_Token = tuple[Kind, str, str, tuple[str, ...], str | None, int, str, str]
+
+
 def classify(number: int, text: str) -> Line:
+    """The line's kind and what its token says.
+
+    Every token starts with ``{`` or ``#`` (its patterns are anchored there), so a line that
+    starts with anything else is text without trying a pattern: most lines of a page are
+    blank or text. What a token line says depends on its stripped text only, and a page
+    repeats a handful of them (``{div .department}``, ``{/div}``...), so it is read once.
+    """
     stripped = text.strip()
     column = len(text) - len(text.lstrip()) + 1
     if not stripped:
         return Line(number, text, Kind.BLANK, column)
-    if MARKER.match(stripped):
-        return Line(number, text, Kind.MARKER, column)
-    if match := ACTION.match(stripped):
-        title, _ = without_closing_hashes(match["title"])
-        return Line(number, text, Kind.ACTION, column, value=title.strip(), number_text=match["number"])
-    if match := HEADING.match(stripped):
-        heading, _ = without_closing_hashes(match["text"])
-        return Line(number, text, Kind.HEADING, column, level=len(match["marks"]), value=heading)
-    if match := IAL.match(stripped):
-        classes, element_id = _attributes(match["attrs"])
-        return Line(number, text, Kind.IAL, column, classes=classes, element_id=element_id)
-    if match := CLOSE.match(stripped):
-        tag = match["tag"]
-        return Line(number, text, Kind.CLOSE, column, tag=SHORTHANDS.get(tag, (tag, ()))[0], written=stripped)
-    if match := OPEN.match(stripped):
+    if stripped[0] != "{" and stripped[0] != "#":
+        return Line(number, text, Kind.TEXT, column)
+    kind, *said = _remembered(stripped) if len(stripped) <= _REMEMBERED else _token(stripped)
+    return Line._make((number, text, kind, column, *said))
+
+
+#: the longest token line remembered: tokens are short, and a long line is not kept alive
+_REMEMBERED = 256
+
+
+def _token(stripped: str) -> _Token:
+    """What a line starting with ``{`` or ``#`` says, in the order of precedence of the tokens:
+    a ``#`` line is the action heading, a heading or text; a ``{{`` line the marker or a
+    directive, ``{:`` an attribute list, ``{/`` a closer, any other ``{`` an opener."""
+    if stripped[0] == "#":
+        if match := ACTION.match(stripped):
+            title, _ = without_closing_hashes(match["title"])
+            return Kind.ACTION, "", "", (), None, 0, title.strip(), match["number"]
+        if match := HEADING.match(stripped):
+            heading, _ = without_closing_hashes(match["text"])
+            return Kind.HEADING, "", "", (), None, len(match["marks"]), heading, ""
+        return _PLAIN[Kind.TEXT]
+    second = stripped[1:2]
+    if second == "{":
+        if MARKER.match(stripped):
+            return _PLAIN[Kind.MARKER]
+    elif second == ":":
+        if match := IAL.match(stripped):
+            classes, element_id = _attributes(match["attrs"])
+            return Kind.IAL, "", "", classes, element_id, 0, "", ""
+    elif second == "/":
+        if match := CLOSE.match(stripped):
+            tag = match["tag"]
+            return Kind.CLOSE, SHORTHANDS.get(tag, (tag, ()))[0], stripped, (), None, 0, "", ""
+    elif match := OPEN.match(stripped):
         tag, attrs = match["tag"], match["attrs"].strip()
         if tag in SHORTHANDS and not attrs:
             tag, classes = SHORTHANDS[tag]
-            return Line(number, text, Kind.OPEN, column, tag=tag, written=stripped, classes=classes)
+            return Kind.OPEN, tag, stripped, classes, None, 0, "", ""
         if attrs or tag in BLOCK_DIRECTIVES:
             classes, element_id = _attributes(attrs)
-            return Line(
-                number,
-                text,
-                Kind.OPEN,
-                column,
-                tag=tag,
-                written=stripped,
-                classes=classes,
-                element_id=element_id,
-            )
-        return Line(number, text, Kind.DIRECTIVE, column)
-    if stripped.startswith("{") and stripped.endswith("}"):
-        return Line(number, text, Kind.DIRECTIVE, column)
-    return Line(number, text, Kind.TEXT, column)
+            return Kind.OPEN, tag, stripped, classes, element_id, 0, "", ""
+        return _PLAIN[Kind.DIRECTIVE]
+    return _PLAIN[Kind.DIRECTIVE] if stripped.endswith("}") else _PLAIN[Kind.TEXT]
+
+
+#: the kinds whose line says nothing more
+_PLAIN: dict[Kind, _Token] = {
+    kind: (kind, "", "", (), None, 0, "", "") for kind in (Kind.TEXT, Kind.MARKER, Kind.DIRECTIVE)
+}
+_remembered = functools.lru_cache(maxsize=4096)(_token)

@@ -6,7 +6,10 @@ wrapped: each wrapper stamps the token it produced with its start and end offset
 in the inline source. The offsets are mapped back to file line and column by
 aligning each line of the inline source with its source line. A ``[text][ref]``
 whose reference is not defined, and a lone ``[Read more »]``, are recorded as
-links with no target instead of vanishing into plain text.
+links with no target instead of vanishing into plain text. Only the blocks whose text
+has a character that starts a link (``may_hold_link``) are parsed inline: the others,
+headings such as ``Cabinet<br>Office``, cannot hold one, and the block parse of the whole
+page, which says what is a block, is done as before.
 
 So are *near misses*, links an editor meant but CommonMark does not make, each with
 what is wrong (``Link.detail``) and the link as it should be written (``Link.rewrite``):
@@ -36,6 +39,7 @@ from html.parser import HTMLParser
 from typing import Any, NamedTuple
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
@@ -208,10 +212,22 @@ def _wrapped(url: str) -> str | None:
     return what if url.endswith(closer) and _urlish(url[1:-1].strip()) else None
 
 
-def _stamp(rule: InlineRule, types: frozenset[str], *, scheme_before: bool = False) -> InlineRule:
+def _stamp(
+    rule: InlineRule, types: frozenset[str], trigger: str, *, scheme_before: bool = False
+) -> InlineRule:
+    """``rule``, stamping the token it makes with its offsets.
+
+    ``trigger`` is the character each rule needs where it starts (``[`` for a link, ``:`` for
+    linkify): the inline parser tries every rule at every punctuation mark, so the wrapper
+    answers no at once instead of calling the rule to hear it say no.
+    """
+
     def stamped(state: StateInline, silent: bool) -> bool:
-        start, first = state.pos, len(state.tokens)
-        if scheme_before and state.src.startswith(":", start):
+        start = state.pos
+        if state.src[start] != trigger:
+            return False
+        first = len(state.tokens)
+        if scheme_before:
             # linkify fires on the ":" and takes the scheme back out of the pending text
             scheme = _SCHEME_BEFORE.search(state.pending[-_MAX_SCHEME:])
             start -= len(scheme.group(1)) if scheme else 0
@@ -228,12 +244,14 @@ def _stamp(rule: InlineRule, types: frozenset[str], *, scheme_before: bool = Fal
 
 
 def _stamp_link(rule: InlineRule) -> InlineRule:
-    stamped = _stamp(rule, frozenset({"link_open"}))
+    stamped = _stamp(rule, frozenset({"link_open"}), "[")
 
     def link(state: StateInline, silent: bool) -> bool:
+        if state.src[state.pos] != "[":
+            return False
         if stamped(state, silent):
             return True
-        if not silent and state.src[state.pos] == "[":
+        if not silent:
             _note_unresolved(state)
         return False
 
@@ -253,9 +271,11 @@ def _label_end(src: str, start: int) -> int:
 
 
 def _stamp_autolink(rule: InlineRule) -> InlineRule:
-    stamped = _stamp(rule, frozenset({"link_open"}))
+    stamped = _stamp(rule, frozenset({"link_open"}), "<")
 
     def autolink(state: StateInline, silent: bool) -> bool:
+        if state.src[state.pos] != "<":
+            return False
         if stamped(state, silent):
             return True
         if not silent:
@@ -296,30 +316,69 @@ def _note_unresolved(state: StateInline) -> None:
     _note(state, _Unresolved(start, end, text))
 
 
+def may_hold_link(content: str) -> bool:
+    """Whether a block's inline ``content`` can hold anything ``extract_links`` reports.
+
+    Each thing reported needs a character to start it: a link, an image, a ``[text]`` that
+    is not one or a near miss (all ``[``), a bare URL (linkify fires on ``://``), an autolink
+    or a spaced one (``<`` with ``:``, or ``@`` for an e-mail address), an HTML anchor
+    (``<a``, in any case). A heading such as ``Cabinet<br>Office`` has none of them, and
+    its inline parse, most of the parse of such a line, is skipped.
+    """
+    if "[" in content or "://" in content:
+        return True
+    return "<" in content and (":" in content or "@" in content or "<a" in content.lower())
+
+
+def _inline_where_links_may_be(state: StateCore) -> None:
+    """markdown-it's core ``inline`` rule, run on the blocks that may hold a link only.
+
+    Nothing but ``extract_links`` reads the inline tokens, and one block's inline parse does
+    not depend on another's (link reference definitions are read by the block parse), so a
+    block skipped here has no inline tokens (``children`` empty) and yields exactly the
+    links, none, that it would have.
+    """
+    md, env = state.md, state.env
+    for token in state.tokens:
+        if token.type == "inline":
+            if token.children is None:
+                token.children = []
+            if may_hold_link(token.content):
+                md.inline.parse(token.content, md, env, token.children)
+
+
 def _make_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"linkify": True}).enable("linkify")
     md.core.ruler.disable("linkify")  # the inline rule keeps positions; the core one does not
+    md.core.ruler.at("inline", _inline_where_links_may_be)
     md.validateLink = lambda url: True  # type: ignore[method-assign]  # keep javascript: links, to report them
     md.normalizeLink = lambda url: url  # type: ignore[method-assign]  # URLs as written, not percent-encoded
     inline = md.inline.ruler
     rules = {rule.name: rule.fn for rule in inline.__rules__}
     inline.at("link", _stamp_link(rules["link"]))
-    inline.at("image", _stamp(rules["image"], frozenset({"image"})))
+    inline.at("image", _stamp(rules["image"], frozenset({"image"}), "!"))
     inline.at("autolink", _stamp_autolink(rules["autolink"]))
-    inline.at("linkify", _stamp(rules["linkify"], frozenset({"link_open"}), scheme_before=True))
-    inline.at("html_inline", _stamp(rules["html_inline"], frozenset({"html_inline"})))
+    inline.at("linkify", _stamp(rules["linkify"], frozenset({"link_open"}), ":", scheme_before=True))
+    inline.at("html_inline", _stamp(rules["html_inline"], frozenset({"html_inline"}), "<"))
     return md
 
 
 class _Aligner:
-    """Maps offsets in a block's content back to (line, column) in the file."""
+    """Maps offsets in a block's content back to (line, column) in the file.
+
+    The table is made when the first position is asked for: most blocks hold no link.
+    """
 
     def __init__(self, content: str, first_line: int, lines: Sequence[str]) -> None:
+        self.content = content
         self.first_line = first_line
+        self.lines = lines
         self.starts: list[int] = []
         self.columns: list[int] = []
-        offset = 0
-        for index, part in enumerate(content.split("\n")):
+
+    def _align(self) -> None:
+        first_line, lines, offset = self.first_line, self.lines, 0
+        for index, part in enumerate(self.content.split("\n")):
             source = lines[first_line + index] if first_line + index < len(lines) else ""
             found = source.find(part) if part else 0
             self.starts.append(offset)
@@ -327,6 +386,8 @@ class _Aligner:
             offset += len(part) + 1
 
     def position(self, offset: int) -> tuple[int, int]:
+        if not self.starts:
+            self._align()
         index = bisect.bisect_right(self.starts, offset) - 1
         return self.first_line + index + 1, self.columns[index] + offset - self.starts[index] + 1
 
@@ -348,8 +409,23 @@ class _AnchorFinder(HTMLParser):
                 line, column = self.getpos()
                 self.found.append((line, column, len(self.get_starttag_text() or ""), value or ""))
 
+    def parse_marked_section(self, i: int, report: bool = True) -> int:
+        """``<![word ...``: a marked section, or, for a word the standard library does not know
+        (``<![img](a.png)``), a bogus comment up to the next ``>``, as browsers read it.
+
+        The standard library raises ``AssertionError`` there (Python 3.11), which would make
+        an editor's typo an internal error of the whole run.
+        """
+        try:
+            return super().parse_marked_section(i, report)
+        except AssertionError:
+            end = self.rawdata.find(">", i + 3)
+            return -1 if end < 0 else end + 1
+
 
 def _html_anchors(html: str) -> list[tuple[int, int, int, str]]:
+    if "<a" not in html.lower():
+        return []  # no <a tag, no anchor: most inline HTML is <br>
     finder = _AnchorFinder()
     finder.feed(html)
     finder.close()
@@ -467,14 +543,22 @@ def extract_links(markdown: str, lines: Sequence[str]) -> list[Link]:
         if token.map is None:
             continue
         if token.type == "inline":
+            near = _near_misses(token, notes) if notes else []
+            if not token.children and not near:
+                continue  # no link in it, or not parsed for having none (``may_hold_link``)
             aligner = _Aligner(token.content, token.map[0], lines)
-            near = _near_misses(token, notes)
             links.extend(_inline_links(token, aligner, near))
             links.extend(_unresolved_links(near, aligner))
         elif token.type == "html_block":
             links.extend(_block_html_links(token, lines))
-    links.sort(key=lambda link: link.span)
+    links.sort(key=_span_key)
     return links
+
+
+def _span_key(link: Link) -> tuple[int, int, int, int]:
+    """The order of ``Link.span`` as plain integers, which compare faster than the dataclasses."""
+    start, end = link.span.start, link.span.end
+    return start.line, start.column, end.line, end.column
 
 
 _PARSER = _make_parser()

@@ -8,14 +8,19 @@ mistake does not cascade into a page of findings.
 
 from __future__ import annotations
 
+import bisect
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from checker.model import DepartmentBlock, Fault, Heading, Problem, Span, Statement
-from checker.parse.lines import Line
+from checker.model import DepartmentBlock, Fault, Heading, Link, Problem, Span, Statement
+from checker.parse.lines import Kind, Line
 from checker.text import heading_text
 
 DEPARTMENT, STATEMENT, OTHER = "department", "statement", "other"
+#: a heading's name, read once for each way it is written: a publication repeats its departments
+_heading_name = functools.lru_cache(maxsize=1024)(heading_text)
+_REMEMBERED = 256  # the longest heading whose name is remembered
 
 
 @dataclass
@@ -48,8 +53,13 @@ def _token_span(line: Line) -> Span:
 
 
 class StructureScanner:
-    def __init__(self, lines: Sequence[Line]) -> None:
+    """``lines``: the lines the page shows; ``links``: every link on the page, in source order,
+    for each statement to hold its own."""
+
+    def __init__(self, lines: Sequence[Line], links: Sequence[Link] = ()) -> None:
         self.lines = lines
+        self.links = links
+        self.link_starts = [(link.span.start.line, link.span.start.column) for link in links]
         self.stack: list[_Open] = []
         self.problems: list[Problem] = []
         self.blocks: list[DepartmentBlock] = []
@@ -62,8 +72,15 @@ class StructureScanner:
     # -- the walk -------------------------------------------------------------------
 
     def scan(self) -> tuple[list[DepartmentBlock], list[Problem]]:
+        handlers = {
+            Kind.OPEN: self._on_open,
+            Kind.CLOSE: self._on_close,
+            Kind.HEADING: self._on_heading,
+            Kind.IAL: self._on_ial,
+            Kind.TEXT: self._on_text,
+        }  # the other kinds (blank, marker, action, directive, comment) change nothing here
         for line in self.lines:
-            handler = getattr(self, f"_on_{line.kind.value}", None)
+            handler = handlers.get(line.kind)
             if handler is not None:
                 handler(line)
             self.previous = line
@@ -178,7 +195,8 @@ class StructureScanner:
             )
         else:
             raw = line.value
-            current.heading = Heading(raw, heading_text(raw), _token_span(line), (), None, None)
+            name = _heading_name(raw) if len(raw) <= _REMEMBERED else heading_text(raw)
+            current.heading = Heading(raw, name, _token_span(line), (), None, None)
             current.heading_line = line.number
 
     def _on_ial(self, line: Line) -> None:
@@ -264,9 +282,28 @@ class StructureScanner:
                 "a department block with no {div .statement}",
                 "add the statement block",
             )
-        statement = _build_statement(block.statement, end) if block.statement else None
+        statement = self._build_statement(block.statement, end) if block.statement else None
         span = Span.of(opener.number, opener.column, end.number, len(end.text.rstrip()) + 1)
         self.blocks.append(DepartmentBlock(span, block.heading, statement, block.detached_ial))
+
+    def _build_statement(self, statement: _Statement, end: Line) -> Statement:
+        closer = statement.end or end
+        opener = statement.opener
+        lines = tuple((line.number, line.text) for line in statement.lines)
+        text = "\n".join(line.text.strip() for line in statement.lines)
+        text_span = None
+        if statement.lines:
+            first, last = statement.lines[0], statement.lines[-1]
+            text_span = Span.of(first.number, first.column, last.number, len(last.text.rstrip()) + 1)
+        span = Span.of(opener.number, opener.column, closer.number, len(closer.text.rstrip()) + 1)
+        return Statement(text=text, span=span, text_span=text_span, lines=lines, links=self._links_in(span))
+
+    def _links_in(self, span: Span) -> tuple[Link, ...]:
+        """The links that start inside ``span`` (from its start up to, not including, its end)."""
+        starts = self.link_starts
+        first = bisect.bisect_left(starts, (span.start.line, span.start.column))
+        last = bisect.bisect_left(starts, (span.end.line, span.end.column), first)
+        return tuple(self.links[first:last])
 
     def _close_at_end(self) -> None:
         if not self.lines:
@@ -281,16 +318,3 @@ class StructureScanner:
                 "add {/div} where the block ends",
             )
             self._finish(item, last)
-
-
-def _build_statement(statement: _Statement, end: Line) -> Statement:
-    closer = statement.end or end
-    opener = statement.opener
-    lines = tuple((line.number, line.text) for line in statement.lines)
-    text = "\n".join(line.text.strip() for line in statement.lines)
-    text_span = None
-    if statement.lines:
-        first, last = statement.lines[0], statement.lines[-1]
-        text_span = Span.of(first.number, first.column, last.number, len(last.text.rstrip()) + 1)
-    span = Span.of(opener.number, opener.column, closer.number, len(closer.text.rstrip()) + 1)
-    return Statement(text=text, span=span, text_span=text_span, lines=lines, links=())

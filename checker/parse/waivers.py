@@ -176,8 +176,8 @@ def _written(comment: Comment, spoiled: Mapping[int, str]) -> Iterator[Written]:
 
 def _shown(lines: Sequence[Line], unclosed: set[int]) -> Iterator[Written]:
     for line in lines:
-        if line.kind is Kind.COMMENT or line.number in unclosed:
-            continue
+        if line.kind is Kind.COMMENT or ":" not in line.text or line.number in unclosed:
+            continue  # a waiver has a colon: most lines are passed over without a search
         if match := _SHOWN.search(line.text):
             span = Span.of(line.number, match.start() + 1, line.number, len(line.text.rstrip()) + 1)
             yield Written(Said(problem=SHOWN), span, line.number)
@@ -195,6 +195,8 @@ def find_waivers(
     unclosed = {comment.span.start.line for comment in comments if not comment.closed}
     written = [found for comment in comments for found in _written(comment, reading.spoiled)]
     written.extend(_shown(shown, unclosed | set(reading.spoiled)))
+    if not written:
+        return ()
     showing = {line.number for line in shown if line.kind not in (Kind.BLANK, Kind.COMMENT)}
     last = len(source)
     page = Span.of(1, 1, last, len(source[-1]) + 1) if source else Span.of(1, 1, 1, 1)
