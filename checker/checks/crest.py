@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 
 from checker.engine.api import CheckKind, Context, Rule, Scope
 from checker.model import DepartmentBlock, Page
@@ -31,13 +32,22 @@ class AllowedOptions:
     ignore: tuple[str, ...] = ()  # heading classes that are never crests
 
 
+def _closest(name: str, allowed: tuple[str, ...]) -> list[str]:
+    """The allowed crest nearest to ``name``: a fuzzy match, worked out once per name and run."""
+    return difflib.get_close_matches(name, allowed, n=1, cutoff=0.0)
+
+
+def _registry_crests(context: Context) -> frozenset[str | None]:
+    return frozenset(department.crest for department in context.registry.departments)
+
+
 def check_missing(
     rule: Rule[NoOptions], page: Page, block: DepartmentBlock, context: Context
 ) -> Iterator[Finding]:
     heading = block.heading
     if heading is None or heading.classes or block.detached_ial is not None:
         return  # a detached attribute list is reported by ``structure-detached-attributes``
-    known = context.registry.lookup(heading.name)
+    known = context.lookup(heading.name)
     crest = known.crest if known and known.crest else "logo-single"
     yield rule.finding(page, heading.span, department=heading.name, crest=crest)
 
@@ -55,7 +65,7 @@ def check_unknown(
             continue
         if has_crest and not name.startswith(options.prefix):
             continue  # another class beside a good crest, e.g. {: .logo-mod .wide}
-        close = difflib.get_close_matches(name, options.allowed, n=1, cutoff=0.0)
+        close = context.shared((_closest, name, options.allowed), partial(_closest, name, options.allowed))
         span = heading.ial_span or heading.span
         yield rule.finding(
             page,
@@ -72,10 +82,10 @@ def check_mismatch(
     rule: Rule[NoOptions], page: Page, block: DepartmentBlock, context: Context
 ) -> Iterator[Finding]:
     heading = block.heading
-    known = context.registry.lookup(heading.name) if heading else None
+    known = context.lookup(heading.name) if heading else None
     if heading is None or known is None or known.crest is None:
         return
-    registry_crests = {department.crest for department in context.registry.departments}
+    registry_crests = context.shared(_registry_crests, lambda: _registry_crests(context))
     crests = [name for name in heading.classes if name in registry_crests]  # unknown ones: crest-unknown
     if crests and known.crest not in crests:
         yield rule.finding(

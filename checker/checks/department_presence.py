@@ -27,10 +27,10 @@ from checker.checks.publication import (
     title_span,
     visible_lines,
 )
+from checker.checks.statements import typography
 from checker.engine.api import CheckKind, Context, Rule, Scope
 from checker.model import Page
 from checker.model.finding import Finding, Related
-from checker.text import plain_typography
 
 KIND = "department-presence"
 SINGLE = re.compile(r"^\s*Here's how (?!departments\b)\S.* is responding to this action", re.IGNORECASE)
@@ -46,8 +46,20 @@ class Options:
             raise ValueError(f"most must be at least 0 and less than 1, not {self.most}")
 
 
-def is_single(page: Page, pattern: re.Pattern[str]) -> bool:
-    return any(pattern.search(plain_typography(text)) for _, text in visible_lines(page))
+def is_single(page: Page, pattern: re.Pattern[str], seen: dict[str, bool] | None = None) -> bool:
+    """Whether a visible line of ``page`` matches ``pattern`` (curly quotes plain).
+
+    ``seen``: the answer for each line text met before (pages repeat most of their lines), kept
+    by the caller for the run.
+    """
+    known = {} if seen is None else seen
+    for _, text in visible_lines(page):
+        found = known.get(text)
+        if found is None:
+            found = known[text] = pattern.search(typography(text)) is not None
+        if found:
+            return True
+    return False
 
 
 def action_key(page: Page) -> str:
@@ -62,8 +74,9 @@ def _nearest(page: Page, answers: list[Response]) -> Response:
 
 def check(rule: Rule[Options], context: Context) -> Iterator[Finding]:
     options = rule.options
+    seen: dict[str, bool] = {}
     pages = sorted(
-        (page for page in action_pages(context.pages) if not is_single(page, options.single)),
+        (page for page in action_pages(context.pages) if not is_single(page, options.single, seen)),
         key=action_order,
     )
     actions = {action_key(page) for page in pages}

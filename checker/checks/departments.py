@@ -29,9 +29,9 @@ def check_unknown(
     rule: Rule[Options], page: Page, block: DepartmentBlock, context: Context
 ) -> Iterator[Finding]:
     heading = block.heading
-    if heading is None or context.registry.lookup(heading.name) is not None:
+    if heading is None or context.lookup(heading.name) is not None:
         return
-    closest = context.registry.closest(heading.name)
+    closest = context.closest(heading.name)
     suggestion = f"did you mean {closest.name!r}?" if closest else "add it to the department registry"
     yield rule.finding(page, heading.span, department=heading.name, suggestion=suggestion)
 
@@ -42,7 +42,7 @@ def check_duplicate(rule: Rule[Options], page: Page, context: Context) -> Iterat
         heading = block.heading
         if heading is None:
             continue
-        known = context.registry.lookup(heading.name)
+        known = context.lookup(heading.name)
         key = known.name if known else heading.name.casefold()
         if key in first:
             yield rule.finding(
@@ -82,7 +82,7 @@ def check_order(rule: Rule[Options], page: Page, context: Context) -> Iterator[F
     known: list[tuple[Heading, Department]] = []
     seen: set[str] = set()
     for block in page.departments:
-        department = context.registry.lookup(block.heading.name) if block.heading else None
+        department = context.lookup(block.heading.name) if block.heading else None
         if block.heading and department and department.name not in seen:
             seen.add(department.name)
             known.append((block.heading, department))

@@ -21,7 +21,7 @@ without the index or without action pages.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from checker.checks.publication import (
@@ -29,15 +29,15 @@ from checker.checks.publication import (
     action_label,
     action_order,
     action_pages,
+    all_responses,
     department_key,
     find_index,
     index_entries,
     list_span,
     read_more_links,
-    responses,
     title_span,
 )
-from checker.checks.read_more_target import document_key
+from checker.checks.read_more_target import document_keys
 from checker.engine.api import CheckKind, Context, Rule, Scope
 from checker.model import Page
 from checker.model.finding import Finding, Related
@@ -50,21 +50,26 @@ class Options:
     index: str = "_index.md"  # the index page's file name (a glob matched from the end of its path)
 
 
+def _by_department(answered: Sequence[Response]) -> dict[str, list[Response]]:
+    """The responses of each department (by key), in order; the departments in order of first answer."""
+    grouped: dict[str, list[Response]] = {}
+    for response in answered:
+        grouped.setdefault(response.key, []).append(response)
+    return grouped
+
+
 def _missing(
-    rule: Rule[Options], context: Context, index: Page, answered: list[Response]
+    rule: Rule[Options], context: Context, index: Page, answered: Sequence[Response]
 ) -> Iterator[Finding]:
     """Departments that answer on the action pages with no item in the index."""
-    listed = {department_key(context.registry, entry.name) for entry in index_entries(index)}
-    first: dict[str, Response] = {}
-    for response in answered:
-        first.setdefault(response.key, response)
-    for key, response in first.items():
+    listed = {department_key(context, entry.name) for entry in index_entries(index)}
+    for key, mine in _by_department(answered).items():
         if key in listed:
             continue
-        mine = [other for other in answered if other.key == key]
+        response = mine[0]
         count = len({other.page.path for other in mine})
         urls = Counter(link.url for other in mine for link in read_more_links(other))
-        known = context.registry.lookup(response.name)
+        known = context.lookup(response.name)
         strategy = urls.most_common(1)[0][0] if urls else (known.strategy if known else None)
         here = f"{response.name} answers {action_label(response.page)} here"
         yield rule.finding(
@@ -79,28 +84,25 @@ def _missing(
 
 
 def _unused(
-    rule: Rule[Options], context: Context, index: Page, answered: list[Response]
+    rule: Rule[Options], context: Context, index: Page, answered: Sequence[Response]
 ) -> Iterator[Finding]:
     """Index items whose link no action page uses."""
+    document = document_keys(context)
     used = {
-        document_key(link.url)
+        document(link.url)
         for response in answered
         if response.block.statement is not None
         for link in response.block.statement.links
         if link.url
     }
     pages = sorted({response.page.path: response.page for response in answered}.values(), key=action_order)
+    grouped = _by_department(answered)
     for entry in index_entries(index):
-        if entry.url is None or document_key(entry.url) in used:
+        if entry.url is None or document(entry.url) in used:
             continue
-        key = department_key(context.registry, entry.name)
+        key = department_key(context, entry.name)
         own = next(
-            (
-                (response, link)
-                for response in answered
-                if response.key == key
-                for link in read_more_links(response)
-            ),
+            ((response, link) for response in grouped.get(key, ()) for link in read_more_links(response)),
             None,
         )
         if own is not None:
@@ -130,7 +132,7 @@ def check(rule: Rule[Options], context: Context) -> Iterator[Finding]:
     index = find_index(context.pages, rule.options.index)
     if index is None or not action_pages(context.pages):
         return
-    answered = responses(context.pages, context.registry)
+    answered = all_responses(context)
     yield from _missing(rule, context, index, answered)
     yield from _unused(rule, context, index, answered)
 

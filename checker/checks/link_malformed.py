@@ -26,11 +26,21 @@ Options = UrlPolicy
 SPACE = "it contains a space"
 
 
-def _reason(link: Link, options: Options) -> tuple[str, str] | None:
-    """Why the link's URL cannot work, and the advice; None when it can."""
+def _reason(link: Link, options: Options, context: Context | None = None) -> tuple[str, str] | None:
+    """Why the link's URL cannot work, and the advice; None when it can.
+
+    Given the run's ``context``, each distinct URL is judged once (a publication repeats its links).
+    """
     if link.detail:
         return link.detail, f"Write it as {link.rewrite}" if link.rewrite else "Remove what wraps the URL"
-    reason = url_problem(link.url, options)
+    if context is None:
+        reason = url_problem(link.url, options)
+    else:
+        judged: dict[str, str | None] = context.shared((url_problem, options), dict)
+        if link.url in judged:
+            reason = judged[link.url]
+        else:
+            reason = judged[link.url] = url_problem(link.url, options)
     if reason is None:
         return None
     if reason == SPACE:
@@ -42,7 +52,7 @@ def check(rule: Rule[Options], site: LinkSite, context: Context) -> Iterator[Fin
     link = site.link
     if not link.url:
         return  # link-missing-url reports these
-    found = _reason(link, rule.options)
+    found = _reason(link, rule.options, context)
     if found is None:
         return
     reason, advice = found

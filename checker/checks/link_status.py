@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from checker.engine.api import CheckKind, Context, LinkSite, Rule, Scope
 from checker.model.finding import Finding, Severity
-from checker.model.links import LinkResult, LinkStatus, fetch_key
+from checker.model.links import LinkResult, LinkStatus
 
 STATUS, REDIRECT, FRAGMENT, SLOW = "link-status", "link-redirect", "link-fragment", "link-slow"
 _WORDS = tuple(status.value for status in LinkStatus)
@@ -61,9 +61,14 @@ def _finding(
 ) -> Finding:
     link, department = site.link, site.department
     runs = context.failing_runs.get(result.url, 1) if result.status.failing else 0
-    known = context.registry.lookup(department) if department else None
+    known = context.lookup(department) if department else None
     hint = ""
-    if known and known.strategy and link.is_read_more and fetch_key(known.strategy) != fetch_key(link.url):
+    if (
+        known
+        and known.strategy
+        and link.is_read_more
+        and context.fetch_key(known.strategy) != context.fetch_key(link.url)
+    ):
         hint = f"; the registry gives {known.name}'s strategy as {known.strategy}"
     return rule.finding(
         site.page,

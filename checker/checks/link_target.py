@@ -32,7 +32,7 @@ class Options:
 def _target(site: LinkSite, context: Context) -> str:
     """The URL to suggest: the department's strategy for its "Read more", else a placeholder."""
     if site.link.is_read_more and site.department:
-        known = context.registry.lookup(site.department)
+        known = context.lookup(site.department)
         if known is not None and known.strategy:
             return known.strategy
     return "https://..."

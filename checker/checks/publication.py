@@ -21,6 +21,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
 
+from checker.engine.api import Context
 from checker.model import DepartmentBlock, Link, Page, PageKind, Span
 from checker.model.registry import Registry
 from checker.text import heading_text, name_key, plain_typography
@@ -177,21 +178,33 @@ def list_span(page: Page) -> Span:
     return Span.of(first_line, indent + 1, last_line, len(last_text.rstrip()) + 1)
 
 
-def department_key(registry: Registry, name: str) -> str:
-    """The department a name stands for: its registry name, else the name compared loosely."""
+def department_key(registry: Registry | Context, name: str) -> str:
+    """The department a name stands for: its registry name, else the name compared loosely.
+
+    Given the run's ``Context``, each distinct name is looked up once per run.
+    """
     known = registry.lookup(name)
     return known.name if known else f"?{name_key(name)}"
 
 
-def responses(pages: Sequence[Page], registry: Registry) -> list[Response]:
+def responses(pages: Sequence[Page], registry: Registry | Context) -> list[Response]:
     """Every department block with a heading on the action pages, in page order (by path)."""
     found: list[Response] = []
+    keys: dict[str, str] = {}  # a publication repeats its department names
     for page in sorted(action_pages(pages), key=action_order):
         for block in page.departments:
             if block.heading is not None and block.heading.name:
                 name = block.heading.name
-                found.append(Response(page, block, department_key(registry, name), name))
+                key = keys.get(name)
+                if key is None:
+                    key = keys[name] = department_key(registry, name)
+                found.append(Response(page, block, key, name))
     return found
+
+
+def all_responses(context: Context) -> tuple[Response, ...]:
+    """``responses`` of all the run's pages, worked out once per run and shared by the rules."""
+    return context.shared(all_responses, lambda: tuple(responses(context.pages, context)))
 
 
 def read_more_links(response: Response) -> list[Link]:

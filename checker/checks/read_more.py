@@ -32,7 +32,7 @@ def check(rule: Rule[Options], page: Page, block: DepartmentBlock, context: Cont
         return
     if context.is_placeholder(statement) or any(link.is_read_more for link in statement.links):
         return
-    known = context.registry.lookup(block.name) if block.name else None
+    known = context.lookup(block.name) if block.name else None
     target = known.strategy if known and known.strategy else "the department's digital strategy URL"
     yield rule.finding(page, statement.text_span, department=block.name, strategy=target)
 

@@ -28,13 +28,13 @@ from checker.checks.publication import (
     IndexEntry,
     Response,
     action_label,
+    all_responses,
     department_key,
     find_index,
     index_entries,
     read_more_links,
-    responses,
 )
-from checker.checks.read_more_target import document_key
+from checker.checks.read_more_target import document_keys
 from checker.engine.api import CheckKind, Context, Rule, Scope
 from checker.model import Link, Page
 from checker.model.finding import Finding, Related, Severity
@@ -66,52 +66,93 @@ def fragment(url: str) -> str:
         return ""
 
 
-def describe_others(urls: Sequence[str], expected: str, key: Callable[[str], str]) -> str:
-    """What the department's other pages use: ``12 of its 13 other pages use it``."""
-    if not urls:
-        return 'no other page has a "Read more" link for it'
-    counts = Counter(key(url) for url in urls)
-    top, count = counts.most_common(1)[0]
-    shown = "it" if top == key(expected) else next(url for url in urls if key(url) == top)
-    total = len(urls)
-    if total == 1:
-        return f"its other page uses {shown}"
-    if count == total:
-        return f"its {total} other pages all use {shown}"
-    return f"{count} of its {total} other pages use {shown}"
+class Tally:
+    """How one department's "Read more" links spread over its pages, by ``key`` (the document, or
+    the exact URL), so that what "its other pages" use is read for each page in time linear in
+    the department's links overall, not once per link over all of them.
 
+    ``uses`` are in response order; "the other pages" of a page are every use not on it.
+    """
 
-def _majority(
-    others: Sequence[tuple[Response, Link]], key: Callable[[str], str], department: str
-) -> Reference | None:
-    """The URL (as ``key`` reads it) of more than half of ``others`` (and at least two), with the
-    first link that uses it."""
-    if not others:
-        return None
-    counts = Counter(key(link.url) for _, link in others)
-    top, count = counts.most_common(1)[0]
-    if count < MAJORITY_AT_LEAST or count * 2 <= len(others):
-        return None
-    response, link = next((response, link) for response, link in others if key(link.url) == top)
-    related = Related(
-        response.page.path, link.span, f"{action_label(response.page)} links {department} to {link.url}"
-    )
-    return Reference(link.url, MAJORITY, related)
+    def __init__(self, uses: Sequence[tuple[Response, Link]], key: Callable[[str], str]) -> None:
+        self.uses = uses
+        self.key = key
+        keys = [key(link.url) for _, link in uses]
+        self._total: Counter[str] = Counter(keys)
+        self._on_page: dict[int, Counter[str]] = {}
+        self._first: dict[str, int] = {}  # where each key is first used
+        self._first_elsewhere: dict[str, int] = {}  # ... and first used on another page than that
+        for at, ((response, _), used) in enumerate(zip(uses, keys, strict=True)):
+            self._on_page.setdefault(id(response.page), Counter())[used] += 1
+            first = self._first.setdefault(used, at)
+            if used not in self._first_elsewhere and uses[first][0].page is not response.page:
+                self._first_elsewhere[used] = at
+        #: the keys, most used first, then by first use: the top of any page's others is the first
+        #: of these not on that page, unless one of that page's own keys beats it
+        self._ranking = sorted(self._total, key=lambda used: (-self._total[used], self._first[used]))
+        self._tops: dict[int, tuple[str, int, int] | None] = {}
 
+    def others(self, page: Page) -> int:
+        """How many of the department's links are on other pages than ``page``."""
+        return len(self.uses) - sum(self._on_page.get(id(page), {}).values())
 
-def _references(
-    index: Page | None, entry: IndexEntry | None, others: Sequence[tuple[Response, Link]], department: str
-) -> tuple[Reference | None, Reference | None]:
-    """What a link is compared with: as a document, and with its fragment (``None``: nothing to say)."""
-    if index is not None and entry is not None and entry.url is not None:
-        related = Related(index.path, entry.span, f"the index gives {entry.url} for {department}")
-        reference = Reference(entry.url, INDEX, related)
-        return reference, reference
-    return _majority(others, document_key, department), _majority(others, lambda url: url, department)
+    def top(self, page: Page) -> tuple[str, int, int] | None:
+        """The key used most on the other pages than ``page`` (a tie goes to the one used first there),
+        how many times, and where it is first used there; None when there is no other page.
+
+        What ``Counter(keys of the others).most_common(1)`` gives, and the first other with it.
+        """
+        if id(page) in self._tops:
+            return self._tops[id(page)]
+        mine = self._on_page.get(id(page), Counter())
+        best: tuple[int, int, str] | None = None  # (count, -first use among the others, key)
+        for used in self._ranking:  # passes at most the page's own keys
+            if used not in mine:
+                best = (self._total[used], -self._first[used], used)
+                break
+        for used, here in mine.items():
+            count = self._total[used] - here
+            if count:
+                first = self._first[used]
+                at = self._first_elsewhere[used] if self.uses[first][0].page is page else first
+                if best is None or (count, -at) > best[:2]:
+                    best = (count, -at, used)
+        found = (best[2], best[0], -best[1]) if best is not None else None
+        self._tops[id(page)] = found
+        return found
+
+    def majority(self, page: Page, department: str) -> Reference | None:
+        """The URL (as ``key`` reads it) of more than half of the links on the other pages than
+        ``page`` (and at least two), with the first link there that uses it."""
+        top = self.top(page)
+        if top is None:
+            return None
+        _, count, at = top
+        if count < MAJORITY_AT_LEAST or count * 2 <= self.others(page):
+            return None
+        response, link = self.uses[at]
+        related = Related(
+            response.page.path, link.span, f"{action_label(response.page)} links {department} to {link.url}"
+        )
+        return Reference(link.url, MAJORITY, related)
+
+    def describe(self, page: Page, expected: str) -> str:
+        """What the department's other pages than ``page`` use: ``12 of its 13 other pages use it``."""
+        top = self.top(page)
+        if top is None:
+            return 'no other page has a "Read more" link for it'
+        used, count, at = top
+        shown = "it" if used == self.key(expected) else self.uses[at][1].url
+        total = self.others(page)
+        if total == 1:
+            return f"its other page uses {shown}"
+        if count == total:
+            return f"its {total} other pages all use {shown}"
+        return f"{count} of its {total} other pages use {shown}"
 
 
 def _finding(
-    rule: Rule[Options], response: Response, link: Link, others: Sequence[str], reference: Reference
+    rule: Rule[Options], response: Response, link: Link, others: str, reference: Reference
 ) -> Finding:
     return rule.finding(
         response.page,
@@ -121,7 +162,7 @@ def _finding(
         expected=reference.url,
         source=reference.source,
         difference="",
-        others=describe_others(others, reference.url, document_key),
+        others=others,
         suggestion=f"Link to {reference.url}, or correct the index if it is the one that is wrong."
         if reference.source == INDEX
         else f"Link to {reference.url}, as the department's other pages do.",
@@ -130,7 +171,7 @@ def _finding(
 
 
 def _fragment_finding(
-    rule: Rule[Options], response: Response, link: Link, others: Sequence[str], reference: Reference
+    rule: Rule[Options], response: Response, link: Link, others: str, reference: Reference
 ) -> Finding:
     return rule.finding(
         response.page,
@@ -141,11 +182,15 @@ def _fragment_finding(
         expected=reference.url,
         source=reference.source,
         difference=" (only the fragment differs)",
-        others=describe_others(others, reference.url, lambda url: url),
+        others=others,
         suggestion="Nothing to change if the link is meant to go to that part of the document; "
         f"else link to {reference.url}.",
         related=(reference.related,),
     )
+
+
+def _same(url: str) -> str:
+    return url
 
 
 def check(rule: Rule[Options], context: Context) -> Iterator[Finding]:
@@ -153,25 +198,33 @@ def check(rule: Rule[Options], context: Context) -> Iterator[Finding]:
     entries: dict[str, IndexEntry] = {}
     for entry in index_entries(index) if index is not None else ():
         if entry.url:
-            entries.setdefault(department_key(context.registry, entry.name), entry)
+            entries.setdefault(department_key(context, entry.name), entry)
     by_department: dict[str, list[tuple[Response, Link]]] = {}
-    for response in responses(context.pages, context.registry):
+    for response in all_responses(context):
         for link in read_more_links(response):
             by_department.setdefault(response.key, []).append((response, link))
+    document = document_keys(context)
     for key, links in by_department.items():
+        documents, exact = Tally(links, document), Tally(links, _same)
+        listed = entries.get(key)
         for response, link in links:
-            others = [(other, found) for other, found in links if other.page is not response.page]
-            urls = [found.url for _, found in others]
-            reference, exact = _references(index, entries.get(key), others, response.name)
-            if reference is not None and document_key(link.url) != document_key(reference.url):
-                yield _finding(rule, response, link, urls, reference)
+            page = response.page
+            reference: Reference | None
+            same: Reference | None
+            if index is not None and listed is not None and listed.url is not None:
+                said = f"the index gives {listed.url} for {response.name}"
+                reference = same = Reference(listed.url, INDEX, Related(index.path, listed.span, said))
+            else:
+                reference, same = documents.majority(page, response.name), exact.majority(page, response.name)
+            if reference is not None and document(link.url) != document(reference.url):
+                yield _finding(rule, response, link, documents.describe(page, reference.url), reference)
             elif (
                 rule.options.fragments
-                and exact is not None
-                and document_key(exact.url) == document_key(link.url)
-                and fragment(exact.url) != fragment(link.url)
+                and same is not None
+                and document(same.url) == document(link.url)
+                and fragment(same.url) != fragment(link.url)
             ):
-                yield _fragment_finding(rule, response, link, urls, exact)
+                yield _fragment_finding(rule, response, link, exact.describe(page, same.url), same)
 
 
 CHECK = CheckKind(

@@ -15,7 +15,7 @@ document for both. The path's case and the query still matter.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
@@ -45,24 +45,43 @@ def document_key(url: str) -> str:
     return urlunsplit((scheme, parts.netloc, path, parts.query, ""))
 
 
+def document_keys(context: Context) -> Callable[[str], str]:
+    """``document_key``, worked out once per distinct URL in the run (a publication repeats its URLs)."""
+    table: dict[str, str] = context.shared(document_key, dict)
+
+    def key(url: str) -> str:
+        try:
+            return table[url]
+        except KeyError:
+            found = table[url] = document_key(url)
+            return found
+
+    return key
+
+
 def strategy_owners(registry: Registry, url: str) -> list[Department]:
     """The departments whose strategy ``url`` is, in registry order (usually none or one)."""
-    key = document_key(url)
-    return [
-        department
-        for department in registry.departments
-        if department.strategy and document_key(department.strategy) == key
-    ]
+    return _owners(registry).get(document_key(url), [])
+
+
+def _owners(registry: Registry) -> dict[str, list[Department]]:
+    """Each strategy's departments, in registry order, by the strategy's ``document_key``."""
+    owners: dict[str, list[Department]] = {}
+    for department in registry.departments:
+        if department.strategy:
+            owners.setdefault(document_key(department.strategy), []).append(department)
+    return owners
 
 
 def check(rule: Rule[Options], site: LinkSite, context: Context) -> Iterator[Finding]:
     link = site.link
     if not link.is_read_more or not link.url or site.department is None:
         return
-    department = context.registry.lookup(site.department)
+    department = context.lookup(site.department)
     if department is None:
         return  # department-unknown reports the heading
-    owners = strategy_owners(context.registry, site.target or link.url)
+    strategies = context.shared(_owners, lambda: _owners(context.registry))
+    owners = strategies.get(document_keys(context)(site.target or link.url), [])
     if not owners or any(owner.name == department.name for owner in owners):
         return
     yield rule.finding(

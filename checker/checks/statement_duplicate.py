@@ -21,12 +21,16 @@ actions; statements that share a sentence but say different things.
 from __future__ import annotations
 
 import difflib
+import heapq
 import re
+from bisect import bisect_left
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from itertools import chain
 
-from checker.checks.publication import Response, action_label, responses
-from checker.checks.statements import linear, statement_words, too_long
+from checker.checks.publication import Response, action_label, all_responses
+from checker.checks.statements import MAX_STATEMENT_CHARS, either, linear, plain_text, words_text
 from checker.engine.api import CheckKind, Context, Rule, Scope
 from checker.model.finding import Finding, Related
 
@@ -56,38 +60,81 @@ class Candidate:
 
 
 def word_distance(first: Sequence[str], second: Sequence[str], limit: int) -> int:
-    """Words added, dropped or replaced to turn one into the other; ``limit + 1`` once over ``limit``."""
+    """Words added, dropped or replaced to turn one into the other; ``limit + 1`` once over ``limit``.
+
+    The words both start and end with are set aside first (they never change the distance: a
+    near copy differs in a few words in the middle), then only the band of the edit table within
+    ``limit`` of its diagonal is worked out (a path that leaves it has cost more than ``limit``
+    already): ``n * (2 * limit + 1)`` steps at most, not ``n * n``. The answer is the full
+    table's, capped.
+    """
+    over = limit + 1
     if abs(len(first) - len(second)) > limit:
-        return limit + 1
-    previous = list(range(len(second) + 1))
-    for row, word in enumerate(first, start=1):
-        current = [row]
-        for column, other in enumerate(second, start=1):
-            current.append(
-                min(previous[column] + 1, current[column - 1] + 1, previous[column - 1] + (word != other))
-            )
-        if min(current) > limit:
-            return limit + 1
+        return over
+    start, end_first, end_second = 0, len(first), len(second)
+    while start < end_first and start < end_second and first[start] == second[start]:
+        start += 1
+    while end_first > start and end_second > start and first[end_first - 1] == second[end_second - 1]:
+        end_first -= 1
+        end_second -= 1
+    first, second = first[start:end_first], second[start:end_second]
+    rows, columns = len(first), len(second)
+    width = 2 * limit + 1  # band cell ``d`` of row ``i`` is column ``i - limit + d``
+    previous = [over] * width
+    for column in range(min(columns, limit) + 1):
+        previous[column + limit] = column
+    for row in range(1, rows + 1):
+        word = first[row - 1]
+        current = [over] * width
+        best = over
+        for band in range(max(0, limit - row), min(width, columns - row + limit + 1)):
+            column = row - limit + band
+            if column == 0:
+                value = row
+            else:
+                value = previous[band] + (word != second[column - 1])
+                if band + 1 < width and previous[band + 1] + 1 < value:
+                    value = previous[band + 1] + 1
+                if band and current[band - 1] + 1 < value:
+                    value = current[band - 1] + 1
+            current[band] = min(value, over)
+            best = min(best, current[band])
+        if best > limit:
+            return over
         previous = current
-    return min(previous[-1], limit + 1)
+    return previous[columns - rows + limit]
 
 
 def _candidates(rule: Rule[Options], context: Context) -> dict[str, list[Candidate]]:
     by_department: dict[str, list[Candidate]] = {}
-    for response in responses(context.pages, context.registry):
+    common: dict[str, str] = {}  # one string per distinct word: a publication repeats its words
+    for response in all_responses(context):
         statement = response.block.statement
         if statement is None or statement.text_span is None or context.is_placeholder(statement):
             continue
-        if too_long(statement):  # reported by placeholder-text as too long to check; never read whole
+        plain = plain_text(statement)
+        if len(plain) > MAX_STATEMENT_CHARS:  # placeholder-text reports it as too long to check
             continue
-        text = statement_words(statement).text
-        if not text or any(pattern.search(text) for pattern in rule.options.exempt):
+        text = words_text(statement, plain)
+        if not text or _exempt(text, rule.options.exempt):
             continue
         shown = tuple(_WORD.findall(text))
         if shown:
-            words = tuple(word.casefold().replace("’", "'") for word in shown)
+            words = tuple(common.setdefault(word, word) for word in _folded(shown))
             by_department.setdefault(response.key, []).append(Candidate(response, words, shown))
     return by_department
+
+
+def _exempt(text: str, exempt: tuple[re.Pattern[str], ...]) -> bool:
+    """Whether an ``exempt`` pattern is found in ``text``: all of them in one pass when they can be one."""
+    combined = either(exempt)
+    if combined is not None:
+        return combined.search(text) is not None
+    return any(pattern.search(text) for pattern in exempt)
+
+
+def _folded(shown: Sequence[str]) -> Iterator[str]:
+    return (word.casefold().replace("’", "'") for word in shown)
 
 
 def _same_action(first: Response, second: Response) -> bool:
@@ -97,23 +144,130 @@ def _same_action(first: Response, second: Response) -> bool:
     return one.action_number == other.action_number
 
 
+def _action(response: Response) -> tuple[bool, int | str]:
+    """What ``_same_action`` compares: two responses are on the same action when these are equal."""
+    page = response.page
+    return (True, page.action_number) if page.action_number is not None else (False, page.path)
+
+
+class _Matcher:
+    """Finds, for each of one department's statements, its first copy in order, as the plain
+    loop "each other statement in order until one is a copy" would, without comparing every pair.
+
+    A copy is either the same words (looked up by the words) or, between statements of at least
+    ``min_words`` words, at most ``k = max_changed_words`` words added, dropped or replaced. Two
+    such statements share all but ``k`` of the longer one's words (each change removes at most
+    one shared word), so by the prefix filter of similarity joins, with each statement's words
+    (numbered when repeated) in one order from the rarest in the department, two statements within
+    ``k`` share one of their ``k + 1`` first words. Each statement is indexed by those ``k + 1``
+    words; the only others that can be its near copies are those under the same ones, and they
+    are tried in order, jumping over runs of statements on the same action, as the loop skips
+    them. When ``min_words`` is ``k`` or less two statements may share no word at all and be
+    within ``k``: then every other statement is tried, as in the plain loop.
+    """
+
+    def __init__(self, candidates: Sequence[Candidate], options: Options) -> None:
+        self.candidates = candidates
+        self.options = options
+        self.same_words: dict[tuple[str, ...], list[int]] = {}
+        for at, candidate in enumerate(candidates):
+            self.same_words.setdefault(candidate.words, []).append(at)
+        #: where the run of statements on the same action as each one ends (the loop skips them)
+        actions = [_action(candidate.response) for candidate in candidates]
+        self.run_end = list(range(1, len(candidates) + 1))
+        for at in range(len(candidates) - 2, -1, -1):
+            if actions[at] == actions[at + 1]:
+                self.run_end[at] = self.run_end[at + 1]
+        self.everyone = options.min_words <= options.max_changed_words
+        self.prefixes: dict[tuple[str, ...], list[tuple[str, int]]] = {}
+        self.postings: dict[tuple[str, int], list[int]] = {}
+        if not self.everyone:
+            self._index()
+
+    def _index(self) -> None:
+        """Each long enough statement under its ``k + 1`` rarest (numbered) words.
+
+        Worked out once per distinct wording (a publication repeats its statements); which order
+        the words are in changes only how much is tried, never what is found.
+        """
+        tokens: dict[tuple[str, ...], list[tuple[str, int]]] = {}
+        frequency: Counter[tuple[str, int]] = Counter()
+        for words in self.same_words:
+            if len(words) < self.options.min_words:
+                continue
+            seen: Counter[str] = Counter()
+            numbered = []
+            for word in words:
+                numbered.append((word, seen[word]))
+                seen[word] += 1
+            tokens[words] = numbered
+            frequency.update(numbered)
+        size = self.options.max_changed_words + 1
+        postings: dict[tuple[str, int], list[list[int]]] = {}
+        for words, numbered in tokens.items():
+            prefix = heapq.nsmallest(size, numbered, key=lambda token: (frequency[token], token))
+            self.prefixes[words] = prefix
+            for token in prefix:
+                postings.setdefault(token, []).append(self.same_words[words])
+        for token, lists in postings.items():
+            self.postings[token] = lists[0] if len(lists) == 1 else sorted(chain.from_iterable(lists))
+
+    def first_copy(self, at: int) -> tuple[Candidate, int] | None:
+        """The first other statement (in order, not on the same action) that is a copy of statement
+        ``at``, and how many words were changed; None when there is none."""
+        candidate = self.candidates[at]
+        sources: list[Sequence[int]]
+        if self.everyone:
+            sources = [range(len(self.candidates))]
+        else:
+            sources = [self.same_words[candidate.words]]
+            sources.extend(self.postings[token] for token in self.prefixes.get(candidate.words, ()))
+        cursor = 0
+        while True:
+            other_at = _next_at_or_after(sources, cursor)
+            if other_at is None:
+                return None
+            other = self.candidates[other_at]
+            if other_at == at or _same_action(candidate.response, other.response):
+                # the statement itself, or one on the same action: so is the rest of its run
+                cursor = self.run_end[other_at] if other_at != at else at + 1
+                continue
+            changed = self._changed(candidate, other)
+            if changed is not None:
+                return other, changed
+            cursor = other_at + 1
+
+    def _changed(self, candidate: Candidate, other: Candidate) -> int | None:
+        """How many words ``candidate`` changes from ``other`` if it is a copy of it, else None."""
+        options = self.options
+        if candidate.words == other.words:
+            return 0
+        if min(len(candidate.words), len(other.words)) >= options.min_words:
+            changed = word_distance(other.words, candidate.words, options.max_changed_words)
+            if changed <= options.max_changed_words:
+                return changed
+        return None
+
+
+def _next_at_or_after(sources: Sequence[Sequence[int]], cursor: int) -> int | None:
+    """The smallest index at or after ``cursor`` in any of ``sources`` (each sorted)."""
+    best: int | None = None
+    for source in sources:
+        where = bisect_left(source, cursor)
+        if where < len(source) and (best is None or source[where] < best):
+            best = source[where]
+    return best
+
+
 def check(rule: Rule[Options], context: Context) -> Iterator[Finding]:
-    options = rule.options
+    told: dict[tuple[tuple[str, ...], tuple[str, ...]], str] = {}  # a copy's words, said once
     for candidates in _candidates(rule, context).values():
-        for candidate in candidates:
-            for other in candidates:
-                if other is candidate or _same_action(candidate.response, other.response):
-                    continue
-                if candidate.words == other.words:
-                    changed = 0
-                elif min(len(candidate.words), len(other.words)) >= options.min_words:
-                    changed = word_distance(other.words, candidate.words, options.max_changed_words)
-                    if changed > options.max_changed_words:
-                        continue
-                else:
-                    continue
-                yield _finding(rule, candidate, other, changed)
-                break
+        matcher = _Matcher(candidates, rule.options)
+        for at, candidate in enumerate(candidates):
+            found = matcher.first_copy(at)
+            if found is not None:
+                other, changed = found
+                yield _finding(rule, candidate, other, changed, told)
 
 
 def differing_words(one: Candidate, other: Candidate) -> list[str]:
@@ -129,7 +283,13 @@ def differing_words(one: Candidate, other: Candidate) -> list[str]:
     return found
 
 
-def _finding(rule: Rule[Options], one: Candidate, other: Candidate, changed: int) -> Finding:
+def _finding(
+    rule: Rule[Options],
+    one: Candidate,
+    other: Candidate,
+    changed: int,
+    told: dict[tuple[tuple[str, ...], tuple[str, ...]], str],
+) -> Finding:
     response, copy = one.response, other.response
     statement, copied = response.block.statement, copy.block.statement
     assert statement is not None and statement.text_span is not None
@@ -138,7 +298,9 @@ def _finding(rule: Rule[Options], one: Candidate, other: Candidate, changed: int
     if changed == 0:
         how = "word for word"
     else:
-        words = ", ".join(differing_words(one, other))
+        words = told.get((one.shown, other.shown))
+        if words is None:  # the same pair of wordings is told apart once (a diff is costly)
+            words = told[one.shown, other.shown] = ", ".join(differing_words(one, other))
         how = f"but for {changed} word{'s' if changed != 1 else ''}: {words}"
     return rule.finding(
         response.page,

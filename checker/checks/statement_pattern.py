@@ -35,18 +35,21 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from checker.checks.statements import (
     MAX_STATEMENT_CHARS,
     Words,
+    either,
     linear,
     plain_positions,
     plain_text,
     statement_words,
     text_span,
+    words_text,
 )
 from checker.engine.api import CheckKind, Context, Rule, Scope
 from checker.model import DepartmentBlock, Page, Statement
@@ -101,17 +104,29 @@ def sentences(text: str) -> list[str]:
 
 
 def is_stand_in(text: str, whole: tuple[Any, ...]) -> bool:
-    return any(pattern.fullmatch(bare(text)) for pattern in whole)
+    """Whether ``text``, without the punctuation around it, fully matches one of ``whole``."""
+    if not whole:
+        return False
+    plain = bare(text)
+    combined = either(whole)
+    if combined is not None:
+        return combined.fullmatch(plain) is not None
+    return any(pattern.fullmatch(plain) for pattern in whole)
 
 
 def whole_match(options: Options, words: Words) -> Hit | None:
     """The words as a ``Hit`` when they, or else each of their sentences, are a stand-in."""
-    if not words.text:
-        return None
-    parts = sentences(words.text)
-    if is_stand_in(words.text, options.whole) or all(is_stand_in(part, options.whole) for part in parts):
+    if words.text and stand_in_words(words.text, options.whole):
         return Hit(words.index[0], words.index[-1] + 1, words.text)
     return None
+
+
+def stand_in_words(text: str, whole: tuple[Any, ...]) -> bool:
+    """Whether a statement's words (``text``), or else each of their sentences, are a stand-in."""
+    if is_stand_in(text, whole):
+        return True
+    parts = sentences(text)
+    return parts != [text] and all(is_stand_in(part, whole) for part in parts)  # one: asked already
 
 
 def _hit(match: Any) -> Hit:
@@ -124,6 +139,9 @@ def _hit(match: Any) -> Hit:
 
 
 def search_match(options: Options, text: str) -> Hit | None:
+    combined = either(options.patterns)
+    if combined is not None and combined.search(text) is None:
+        return None  # the usual case: no pattern matches, found in one pass
     hits = [_hit(match) for pattern in options.patterns if (match := pattern.search(text))]
     return min(hits, key=lambda hit: hit.start, default=None)
 
@@ -136,8 +154,48 @@ def first_match(options: Options, statement: Statement) -> Hit | None:
 
 
 def _first_match(options: Options, statement: Statement, plain: str) -> Hit | None:
-    whole = whole_match(options, statement_words(statement, plain)) if options.whole else None
+    return _RECENT.get(options, statement, lambda: _match(options, statement, plain))
+
+
+def _match(options: Options, statement: Statement, plain: str) -> Hit | None:
+    whole = _whole_match(options, statement, plain) if options.whole else None
     return whole or search_match(options, plain)
+
+
+class _Recent:
+    """The stand-ins of the last statements read, by rule options and statement (held, so their
+    ids stay theirs): the placeholder rule reads each statement of a page, then ``read-more``
+    asks whether it is a placeholder, which is the same question. A few hundred kilobytes at most.
+    """
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._found: dict[tuple[int, int], tuple[Options, Statement, Hit | None]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, options: Options, statement: Statement, work: Callable[[], Hit | None]) -> Hit | None:
+        key = (id(options), id(statement))
+        with self._lock:
+            known = self._found.get(key)
+        if known is not None and known[0] is options and known[1] is statement:
+            return known[2]
+        hit = work()
+        with self._lock:
+            if len(self._found) >= self._size:
+                del self._found[next(iter(self._found))]  # the oldest
+            self._found[key] = (options, statement, hit)
+        return hit
+
+
+_RECENT = _Recent(1024)
+
+
+def _whole_match(options: Options, statement: Statement, plain: str) -> Hit | None:
+    """``whole_match`` of the statement's words; where they come from is worked out only for a stand-in."""
+    text = words_text(statement, plain)
+    if not text or not stand_in_words(text, options.whole):
+        return None
+    return whole_match(options, statement_words(statement, plain))
 
 
 def _too_long(rule: Rule[Options], page: Page, block: DepartmentBlock, length: int) -> Finding:

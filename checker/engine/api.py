@@ -15,16 +15,18 @@ from __future__ import annotations
 
 import enum
 import string
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from types import MappingProxyType
+from typing import Any, Generic, TypeVar, cast
 
 from checker.model.finding import FieldValue, Finding, Related, Severity
-from checker.model.links import LinkResult
+from checker.model.links import LinkResult, fetch_key
 from checker.model.page import DepartmentBlock, Link, Page, Span, Statement
-from checker.model.registry import Registry
+from checker.model.registry import Department, Registry
 
 OptionsT = TypeVar("OptionsT")
+T = TypeVar("T")
 
 COMMON_FIELDS = frozenset({"department", "url"})
 
@@ -104,7 +106,7 @@ class Rule(Generic[OptionsT]):
             department=department,
             url=url,
             subject=subject if subject is not None else (url or ""),
-            fields=dict(fields),
+            fields=MappingProxyType(fields),  # the call's own dict: no copy needed to freeze it
             link=link,
             related=related,
         )
@@ -121,9 +123,28 @@ class LinkSite:
     result: LinkResult | None  # None when links were not checked, or the link is not a web link
 
 
+class _Memo:
+    """The context's per-run tables (see ``Context``); plain dicts, filled as rules ask."""
+
+    __slots__ = ("closest", "fetch_keys", "lookups", "values")
+
+    def __init__(self) -> None:
+        self.values: dict[Hashable, object] = {}
+        self.lookups: dict[str, Department | None] = {}
+        self.closest: dict[str, Department | None] = {}
+        self.fetch_keys: dict[str, str] = {}
+
+
 @dataclass(frozen=True)
 class Context:
-    """Everything a check may read: all pages of the run, the registry, link results."""
+    """Everything a check may read: all pages of the run, the registry, link results.
+
+    It also holds what is worked out once per run and shared, so that no rule redoes per block
+    or per link what depends only on the run (every cost stays linear in the publication):
+    ``lookup`` and ``closest`` (registry answers by name), ``fetch_key`` (by URL) and ``shared``
+    (any value derived from the pages or the URLs, such as the departments' responses or each
+    URL's document key, computed by the first rule that asks and kept for the run).
+    """
 
     pages: Sequence[Page]
     registry: Registry
@@ -133,6 +154,49 @@ class Context:
     #: by fetch key: how many checked runs in a row the URL has failed, this run included
     #: (from the link store; empty without one, when every failure counts as the first)
     failing_runs: Mapping[str, int] = field(default_factory=dict)
+    #: what ``shared``, ``lookup``, ``closest`` and ``fetch_key`` worked out
+    _memo: _Memo = field(default_factory=_Memo, init=False, repr=False, compare=False)
+
+    def shared(self, key: Hashable, make: Callable[[], T]) -> T:
+        """``make()``, computed the first time ``key`` is asked for in this run, then shared.
+
+        For what several rules, or every block, derive from the same pages: the key names the
+        derivation (a function, or a tuple of it and its options); the value must depend only on
+        the context and what the key names.
+        """
+        values = self._memo.values
+        try:
+            return cast(T, values[key])
+        except KeyError:
+            value = values[key] = make()
+            return value
+
+    def lookup(self, name: str) -> Department | None:
+        """``registry.lookup(name)``, worked out once per distinct name in the run."""
+        found = self._memo.lookups
+        try:
+            return found[name]
+        except KeyError:
+            department = found[name] = self.registry.lookup(name)
+            return department
+
+    def closest(self, name: str) -> Department | None:
+        """``registry.closest(name)`` (a fuzzy match, the costliest question), once per distinct name."""
+        found = self._memo.closest
+        try:
+            return found[name]
+        except KeyError:
+            department = found[name] = self.registry.closest(name)
+            return department
+
+    def fetch_key(self, url: str) -> str:
+        """``checker.model.links.fetch_key(url)``, worked out once per distinct URL in the run."""
+        keys = self._memo.fetch_keys
+        try:
+            return keys[url]
+        except KeyError:
+            key = keys[url] = fetch_key(url)
+            return key
 
 
 PageCheck = Callable[[Rule[Any], Page, Context], Iterable[Finding]]

@@ -42,9 +42,10 @@ def apply_filters(
     kept: list[Finding] = []
     hidden: Counter[str] = Counter()
     for finding in findings:
-        dropped_by = next((f for f in filters if not f.keep(finding)), None)
-        if dropped_by is None:
-            kept.append(finding)
+        for dropped_by in filters:  # the first that leaves it out says why
+            if not dropped_by.keep(finding):
+                hidden[dropped_by.reason] += 1
+                break
         else:
-            hidden[dropped_by.reason] += 1
+            kept.append(finding)
     return kept, dict(hidden)

@@ -14,7 +14,6 @@ import hashlib
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 
 from checker.model import Page, Span
 from checker.model.finding import Finding
@@ -58,5 +57,5 @@ def fingerprint(
         identity = (finding.rule, keys.get(finding.path, finding.path), finding.department or "", subject)
         occurrence = seen[identity]
         seen[identity] += 1
-        out.append(replace(finding, subject=subject, fingerprint=_digest(*identity, str(occurrence))))
+        out.append(finding.identified(subject, _digest(*identity, str(occurrence))))
     return out

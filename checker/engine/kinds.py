@@ -52,15 +52,27 @@ KINDS: Mapping[str, CheckKind] = {
 
 
 def placeholder_test(rules: Iterable[Rule[Any]]) -> Callable[[Statement], bool]:
-    """A statement is a placeholder when a loaded ``placeholder: true`` rule matches it, enabled or not."""
+    """A statement is a placeholder when a loaded ``placeholder: true`` rule matches it, enabled or not.
+
+    Several rules ask about each statement (``read-more-missing`` per block, ``statement-duplicate``
+    for the whole publication), so each statement's answer is worked out once: the test is made
+    once per run, and keeps the statements it has judged (by identity, the statement held so that
+    its id stays its own) with the answer.
+    """
     options = [
         rule.options
         for rule in rules
         if isinstance(rule.options, statement_pattern.Options) and rule.options.placeholder
     ]
+    judged: dict[int, tuple[Statement, bool]] = {}
 
     def is_placeholder(statement: Statement) -> bool:
-        return any(statement_pattern.first_match(option, statement) for option in options)
+        known = judged.get(id(statement))
+        if known is not None and known[0] is statement:
+            return known[1]
+        answer = any(statement_pattern.first_match(option, statement) for option in options)
+        judged[id(statement)] = (statement, answer)
+        return answer
 
     return is_placeholder
 

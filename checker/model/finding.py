@@ -51,7 +51,7 @@ def _frozen(values: Mapping[str, FieldValue]) -> Mapping[str, FieldValue]:
     return MappingProxyType(dict(values))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     """One fault at one place.
 
@@ -83,6 +83,28 @@ class Finding:
     def __post_init__(self) -> None:
         if not isinstance(self.fields, MappingProxyType):
             object.__setattr__(self, "fields", _frozen(self.fields))
+
+    def identified(self, subject: str, fingerprint: str) -> Finding:
+        """This finding with its content ``subject`` and ``fingerprint`` (what the engine fills in).
+
+        ``dataclasses.replace`` does the same, several times slower: it is done to every finding.
+        """
+        return Finding(
+            self.rule,
+            self.severity,
+            self.path,
+            self.span,
+            self.message,
+            self.fix,
+            self.department,
+            self.url,
+            subject,
+            self.fields,
+            self.link,
+            fingerprint,
+            self.exempt,
+            self.related,
+        )
 
     @property
     def line(self) -> int:

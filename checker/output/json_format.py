@@ -18,7 +18,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TextIO
 
@@ -96,7 +97,23 @@ def rule_record(rule: RuleInfo) -> dict[str, Any]:
     }
 
 
-def document(report: Report) -> dict[str, Any]:
+class _Items:
+    """A JSON array whose items are made and written one at a time (``findings``, ``links``), so
+    that a report of any size is never held whole, as records or as text: each of ``items`` is
+    ``record(item)`` in the document, and written as ``text(item)`` when given (the same text)."""
+
+    def __init__(
+        self,
+        items: Iterable[Any],
+        record: Callable[[Any], Any],
+        text: Callable[[Any], str] | None = None,
+    ) -> None:
+        self.items = items
+        self.record = record
+        self.text = text
+
+
+def _sections(report: Report) -> dict[str, Any]:
     counts = report.counts()
     summary: dict[str, Any] = {
         "files": len(report.files),
@@ -117,7 +134,7 @@ def document(report: Report) -> dict[str, Any]:
         }
     return {
         "version": VERSION,
-        "findings": [finding_record(finding) for finding in report.findings],
+        "findings": _Items(report.findings, finding_record, _finding_text),
         "summary": summary,
         "errors": [
             {"path": error.path, "line": error.line, "message": error.message} for error in report.errors
@@ -128,7 +145,7 @@ def document(report: Report) -> dict[str, Any]:
         ],
         "notes": list(report.notes),
         "rules": [rule_record(rule) for rule in report.rules],
-        "links": [link_record(report.link_results[key]) for key in sorted(report.link_results)],
+        "links": _Items((report.link_results[key] for key in sorted(report.link_results)), link_record),
         "run": {
             "root": report.root,
             "started": report.started.isoformat() if report.started else None,
@@ -137,9 +154,157 @@ def document(report: Report) -> dict[str, Any]:
     }
 
 
-def _dump(data: dict[str, Any], stream: TextIO) -> None:
-    json.dump(data, stream, indent=2, ensure_ascii=False)
-    stream.write("\n")
+def document(report: Report) -> dict[str, Any]:
+    """The report as the JSON document's data."""
+    return {
+        key: [value.record(item) for item in value.items] if isinstance(value, _Items) else value
+        for key, value in _sections(report).items()
+    }
+
+
+#: the C string encoder where there is one (what ``json`` itself uses with ``ensure_ascii=False``)
+_string: Callable[[str], str] = json.encoder.encode_basestring
+#: parts of text (a whole finding is one) gathered before they are written: a few hundred kilobytes
+_BATCH = 512
+
+
+def _float(value: float) -> str:
+    if math.isnan(value):
+        return "NaN"
+    if value == math.inf:
+        return "Infinity"
+    if value == -math.inf:
+        return "-Infinity"
+    return float.__repr__(value)
+
+
+def _key(key: object) -> str:
+    """A dict key as ``json`` writes it (it takes str, float, bool, None and int keys)."""
+    if isinstance(key, str):
+        return _string(key)
+    if isinstance(key, float):
+        return _string(_float(key))
+    if key is True or key is False or key is None:
+        return _string({True: "true", False: "false", None: "null"}[key])
+    if isinstance(key, int):
+        return _string(int.__repr__(key))
+    raise TypeError(f"keys must be str, int, float, bool or None, not {key.__class__.__name__}")
+
+
+def _append(parts: list[str], value: Any, level: int) -> None:
+    """``value`` as ``json.dumps(value, indent=2, ensure_ascii=False)`` writes it ``level`` deep.
+
+    The same tests in the same order as ``json.encoder``'s own (``str`` before ``int``, ``True``
+    before ``int``...), but gathering text in ``parts`` with no generator per value: the standard
+    encoder has no C version when it indents. Anything else goes to ``json`` itself.
+    """
+    if isinstance(value, str):
+        parts.append(_string(value))
+    elif value is None:
+        parts.append("null")
+    elif value is True:
+        parts.append("true")
+    elif value is False:
+        parts.append("false")
+    elif isinstance(value, int):
+        parts.append(int.__repr__(value))
+    elif isinstance(value, float):
+        parts.append(_float(value))
+    elif isinstance(value, list | tuple):
+        if not value:
+            parts.append("[]")
+            return
+        inner = "\n" + "  " * (level + 1)
+        separator = "[" + inner
+        for item in value:
+            parts.append(separator)
+            separator = "," + inner
+            _append(parts, item, level + 1)
+        parts.append("\n" + "  " * level + "]")
+    elif isinstance(value, dict):
+        if not value:
+            parts.append("{}")
+            return
+        inner = "\n" + "  " * (level + 1)
+        separator = "{" + inner
+        for key, item in value.items():
+            # the commonest values inline (the same text as ``_append`` gives them), else ``_append``
+            name = _string(key) if type(key) is str else _key(key)
+            kind = type(item)
+            if kind is str:
+                parts.append(f"{separator}{name}: {_string(item)}")
+            elif item is None:
+                parts.append(f"{separator}{name}: null")
+            elif kind is int:
+                parts.append(f"{separator}{name}: {int.__repr__(item)}")
+            else:
+                parts.append(f"{separator}{name}: ")
+                _append(parts, item, level + 1)
+            separator = "," + inner
+        parts.append("\n" + "  " * level + "}")
+    else:  # what json would hand to ``default`` (and refuse): let it say so
+        parts.append(json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n" + "  " * level))
+
+
+def _maybe(text: str | None) -> str:
+    return "null" if text is None else _string(text)
+
+
+def _finding_text(finding: Finding) -> str:
+    """``finding_record(finding)`` as ``_append`` writes it in the findings array, made in one go
+    for the fixed part (the fields a finding always has); the rest as ``_append`` does it."""
+    start, end = finding.span.start, finding.span.end
+    head = (
+        f'{{\n      "rule": {_string(finding.rule)},\n      "severity": {_string(finding.severity.label)},'
+        f'\n      "path": {_string(finding.path)},\n      "line": {int.__repr__(start.line)},'
+        f'\n      "column": {int.__repr__(start.column)},\n      "end_line": {int.__repr__(end.line)},'
+        f'\n      "end_column": {int.__repr__(end.column)},\n      "message": {_string(finding.message)},'
+        f'\n      "fix": {_maybe(finding.fix)},\n      "department": {_maybe(finding.department)},'
+        f'\n      "url": {_maybe(finding.url)},\n      "fingerprint": {_string(finding.fingerprint)},'
+        '\n      "fields": '
+    )
+    parts = [head]
+    _append(parts, dict(finding.fields), 3)
+    record = finding_record(finding) if finding.related or finding.link or finding.exempt is not None else {}
+    for key in ("related", "exempt", "evidence"):
+        if key in record:
+            parts.append(f',\n      "{key}": ')
+            _append(parts, record[key], 3)
+    parts.append("\n    }")
+    return "".join(parts)
+
+
+def _write(data: Mapping[str, Any], stream: TextIO) -> None:
+    """``json.dump(data, stream, indent=2, ensure_ascii=False)`` and a newline, byte for byte.
+
+    Written in batches of a few hundred kilobytes, ``_Items`` one item at a time: the standard encoder
+    writes each token on its own (a million writes for a large report).
+    """
+    if not data:
+        stream.write("{}\n")
+        return
+    parts: list[str] = []
+    separator = "{\n  "
+    for key, value in data.items():
+        parts.append(separator + _key(key) + ": ")
+        separator = ",\n  "
+        if not isinstance(value, _Items):
+            _append(parts, value, 1)
+            continue
+        opening = "[\n    "
+        for item in value.items:
+            parts.append(opening)
+            opening = ",\n    "
+            if value.text is not None:
+                parts.append(value.text(item))
+            else:
+                _append(parts, value.record(item), 2)
+            if len(parts) >= _BATCH:
+                stream.write("".join(parts))
+                parts.clear()
+        parts.append("[]" if opening == "[\n    " else "\n  ]")
+    parts.append("\n}\n")
+    stream.write("".join(parts))
 
 
 @dataclass(frozen=True)
@@ -148,10 +313,10 @@ class _Json:
     description: str = "the documented machine format: findings with fingerprints, rules, link results"
 
     def write(self, report: Report, stream: TextIO, options: OutputOptions) -> None:
-        _dump(document(report), stream)
+        _write(_sections(report), stream)
 
     def write_rules(self, rules: Sequence[RuleInfo], stream: TextIO, options: OutputOptions) -> None:
-        _dump({"version": VERSION, "rules": [rule_record(rule) for rule in rules]}, stream)
+        _write({"version": VERSION, "rules": [rule_record(rule) for rule in rules]}, stream)
 
 
 FORMATTER = _Json()

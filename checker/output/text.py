@@ -47,20 +47,43 @@ def summary(report: Report) -> str:
     return safe.line(line)
 
 
+#: lines gathered before they are written (a few hundred kilobytes)
+_BATCH = 1024
+
+
 def write(report: Report, stream: TextIO, options: OutputOptions) -> None:
+    """Each finding's line and fix, then the notes and the summary.
+
+    What findings share (their page, rule, level) is made safe and painted once, and lines are
+    written in batches: a large report has hundreds of thousands of them.
+    """
+
     def paint(code: str, text: str) -> str:
         return f"{code}{text}{_RESET}" if options.colour else text
 
+    levels = {severity: paint(_COLOURS[severity], severity.label) for severity in Severity}
+    paths: dict[str, str] = {}
+    rules: dict[str, str] = {}
+    lines: list[str] = []
     for finding in report.findings:
-        level = paint(_COLOURS[finding.severity], finding.severity.label)
-        where = paint(_BOLD, f"{safe.path(finding.path)}:{finding.line}:{finding.column}:")
-        message, rule = safe.visible(finding.message), paint(_DIM, f"[{safe.visible(finding.rule)}]")
-        stream.write(safe.line(f"{where} {level}: {message} {rule}") + "\n")
+        path = paths.get(finding.path)
+        if path is None:
+            path = paths[finding.path] = safe.path(finding.path)
+        rule = rules.get(finding.rule)
+        if rule is None:
+            rule = rules[finding.rule] = paint(_DIM, f"[{safe.visible(finding.rule)}]")
+        where = paint(_BOLD, f"{path}:{finding.line}:{finding.column}:")
+        message = safe.visible(finding.message)
+        lines.append(safe.line(f"{where} {levels[finding.severity]}: {message} {rule}") + "\n")
         if finding.fix:
-            stream.write(safe.line(f"    fix: {safe.visible(finding.fix)}") + "\n")
+            lines.append(safe.line(f"    fix: {safe.visible(finding.fix)}") + "\n")
+        if len(lines) >= _BATCH:
+            stream.write("".join(lines))
+            lines.clear()
     for note in report.notes:
-        stream.write(safe.line(f"note: {safe.visible(note)}") + "\n")
-    stream.write(summary(report) + "\n")
+        lines.append(safe.line(f"note: {safe.visible(note)}") + "\n")
+    lines.append(summary(report) + "\n")
+    stream.write("".join(lines))
 
 
 def write_rules(rules: Sequence[RuleInfo], stream: TextIO, options: OutputOptions) -> None:
