@@ -26,7 +26,6 @@ from checker.config.settings import (
     Setting,
     Settings,
 )
-from checker.engine.baseline import DEFAULT_NAME, save_baseline
 from checker.engine.run import run
 from checker.errors import CheckerError
 from checker.output import FORMATS, OutputOptions
@@ -142,6 +141,9 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_baseline(args: argparse.Namespace, out: TextIO) -> int:
     """Record today's findings, so that `check --baseline FILE` fails only on new ones."""
+    # json, tempfile: only here
+    from checker.engine.baseline import DEFAULT_NAME, save_baseline  # noqa: PLC0415
+
     settings = options.settings_of(args)
     target = settings.baseline or (options.root_of(settings) or Path.cwd()) / DEFAULT_NAME
     if settings.offline or not settings.store:

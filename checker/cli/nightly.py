@@ -10,18 +10,21 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import UTC, datetime
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from checker.cli import options
 from checker.cli.running import EXIT_OK, execute
 from checker.config.settings import Settings
-from checker.engine.nightly import build_report
 from checker.errors import CheckerError
-from checker.output.nightly import write_report
-from checker.store import Store
+
+if TYPE_CHECKING:  # the store and the nightly report are imported when these commands run
+    from checker.store import Store
 
 
 def _write(store: Store, settings: Settings, out: TextIO, run_id: int | None = None) -> None:
+    from checker.engine.nightly import build_report  # noqa: PLC0415
+    from checker.output.nightly import write_report  # noqa: PLC0415
+
     report = build_report(store, datetime.now(UTC), run_id)
     try:
         paths = write_report(report, settings.out)

@@ -7,16 +7,17 @@ import contextlib
 from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from checker import __version__
 from checker.config.settings import SETTINGS, Settings, Values, find_config, read_config, resolve
-from checker.crawl import CrawlConfig
 from checker.engine.history import CachePolicy, RunHistory
 from checker.engine.links import LinkOptions
 from checker.engine.plan import Plan, Selection, make_plan
 from checker.errors import CheckerError, Origin
-from checker.store import Store, default_path, open_store
+
+if TYPE_CHECKING:  # the crawler (aiohttp) and the store (sqlite3) are imported only when used
+    from checker.store import Store
 
 
 def settings_of(args: argparse.Namespace) -> Settings:
@@ -42,12 +43,15 @@ def plan_for(settings: Settings) -> Plan:
 
 
 def link_options(settings: Settings) -> LinkOptions:
+    from checker.crawl import CrawlConfig  # noqa: PLC0415
+
     defaults = CrawlConfig()
     timeout = settings.timeout
     config = CrawlConfig(
         concurrency=settings.concurrency,
         host_concurrency=settings.host_concurrency,
         host_interval=settings.host_interval,
+        robots=settings.robots,
         total_timeout=timeout,
         # under the whole-link limit, so that a blocked network shows as a connect failure
         # (network-level, "not checked") rather than as the link's own timeout
@@ -99,11 +103,20 @@ def root_of(settings: Settings) -> Path | None:
     return Path(settings.config).resolve().parent if settings.config else None
 
 
+def default_path(root: Path | None = None) -> Path:
+    """The store's default place for a run rooted at ``root`` (``checker.store.default_path``)."""
+    from checker.store import default_path as store_default  # noqa: PLC0415
+
+    return store_default(root)
+
+
 def store_path(settings: Settings) -> Path:
     return settings.db if settings.db is not None else default_path(root_of(settings))
 
 
 def open_settings_store(settings: Settings) -> Store:
+    from checker.store import open_store  # noqa: PLC0415
+
     return open_store(store_path(settings))
 
 

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from checker.atomic import write_atomically
 from checker.config.settings import Settings
 from checker.errors import CheckerError, Origin
 from checker.output import FORMATS
@@ -71,6 +70,9 @@ def emit(
         if output.path is None:
             write(output.format, out, use_colour(colour, out))
         else:
+            # tempfile: only when a file is written
+            from checker.atomic import write_atomically  # noqa: PLC0415
+
             try:
                 write_atomically(output.path, functools.partial(_plain, write, output.format))
             except OSError as error:

@@ -3,6 +3,9 @@
 The engine's link stage tells it what happens (``planned``, ``checked``, ``done``);
 it draws ``checked/total, failures, rate`` on one line, redrawn at most
 ``min_interval`` seconds apart. The CLI decides whether it is ``enabled``.
+
+Links are checked while pages are still being parsed, so ``planned`` comes again each time
+parsing finds more links: the total grows, and the rate is counted from the first call.
 """
 
 from __future__ import annotations
@@ -28,10 +31,14 @@ class Progress:
         self._started = time.monotonic()
         self._last_draw = float("-inf")
         self._width = 0
+        self._planned = False
 
     def planned(self, total: int) -> None:
-        self.total = total
-        self._started = time.monotonic()
+        """How many links there are to check so far (called again, with more, as pages arrive)."""
+        if not self._planned:
+            self._planned = True
+            self._started = time.monotonic()
+        self.total = max(total, self.total)
         self._draw(force=True)
 
     def checked(self, result: LinkResult) -> None:

@@ -5,17 +5,13 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from checker.cli import options
 from checker.cli.outputs import Output, emit, outputs_for
 from checker.cli.progress import Progress
 from checker.config.settings import Settings
-from checker.engine.baseline import load_baseline
-from checker.engine.changes import changed_since
 from checker.engine.filter import FindingFilter, MinLevel
-from checker.engine.fix import plan_fixes, read_pages
-from checker.engine.fix_apply import FixRefused, apply_edits
 from checker.engine.history import RunHistory
 from checker.engine.links import LinkOptions
 from checker.engine.run import RunRequest, run
@@ -23,6 +19,9 @@ from checker.model import Page
 from checker.model.finding import Severity
 from checker.model.report import Report
 from checker.output import FORMATS, OutputOptions
+
+if TYPE_CHECKING:
+    from checker.engine.changes import Changes
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -35,6 +34,15 @@ def _exit_code(report: Report) -> int:
     return EXIT_FINDINGS if report.failing else EXIT_OK
 
 
+def _changes(settings: Settings) -> Changes | None:
+    if not settings.changed_since:
+        return None
+    # git (subprocess): only with --changed-since
+    from checker.engine.changes import changed_since  # noqa: PLC0415
+
+    return changed_since(settings.changed_since)
+
+
 def request_for(
     settings: Settings, paths: Sequence[str], history: RunHistory | None = None, *, filtered: bool = True
 ) -> RunRequest:
@@ -42,6 +50,9 @@ def request_for(
     (no baseline, no minimum level), as ``checker baseline`` records them."""
     filters: list[FindingFilter] = []
     if filtered and settings.baseline is not None:
+        # json, tempfile: only with --baseline
+        from checker.engine.baseline import load_baseline  # noqa: PLC0415
+
         filters.append(load_baseline(settings.baseline))
     if filtered:
         filters.append(MinLevel(Severity.parse(settings.min_level)))
@@ -57,8 +68,9 @@ def request_for(
         progress=Progress(sys.stderr, enabled=options.progress_enabled(sys.stderr, os.environ)),
         history=history,
         fail_on=Severity.parse(settings.fail_on),
-        changes=changed_since(settings.changed_since) if settings.changed_since else None,
+        changes=_changes(settings),
         all_links=settings.all_links,
+        workers=settings.jobs,
     )
 
 
@@ -121,6 +133,9 @@ def _pages_to_fix(settings: Settings, request: RunRequest) -> list[Page] | None:
         raise settings.origin("fix").error(
             f"needs the links checked (it rewrites them from what checking found), but {why}"
         )
+    # --fix only: not imported by a plain check
+    from checker.engine.fix import read_pages  # noqa: PLC0415
+
     return read_pages(request.paths, request.root)
 
 
@@ -133,6 +148,9 @@ def _fix_stream(outputs: Sequence[Output], out: TextIO) -> TextIO:
 def _fix(pages: Sequence[Page], report: Report, links: LinkOptions, stream: TextIO, code: int) -> int:
     """Plan and write the fixes, then print each page's diff and a summary (every page is written
     before anything is printed, so a closed pipe cannot stop a fix half way); the exit code."""
+    from checker.engine.fix import plan_fixes  # noqa: PLC0415
+    from checker.engine.fix_apply import FixRefused, apply_edits  # noqa: PLC0415
+
     plan = plan_fixes(pages, report.link_results, links)
     diffs: list[str] = []
     fixed_links = 0

@@ -11,10 +11,12 @@ The config file is ``.checker.yaml`` in the working folder, or ``--config FILE``
     format: text               # what goes to standard output
     output: [json=reports/checker.json]   # more outputs: FORMAT=PATH
     base_url: https://www.gov.uk/   # site-relative links are checked against it
+    jobs: 2                    # processes that parse pages (default: one per CPU for big inputs)
     crawl:
       concurrency: 16
-      host_concurrency: 2
-      host_interval: 0.5       # seconds between requests to one host
+      host_concurrency: 8      # most requests at once to one host (pacing adapts below it)
+      host_interval: 0         # least seconds between requests to one host (0: as the host allows)
+      robots: true             # keep to each host's Crawl-delay (robots.txt, read once per host)
       timeout: 60              # seconds to give one link, retries included
       max_time: 20m            # checking links stops after this long; the rest is "not checked" (0: no limit)
       allow_private: false     # check links to private and local addresses (intranets)
@@ -243,12 +245,22 @@ SETTINGS: tuple[Setting, ...] = (
         "--color",
         "WHEN",
     ),
+    Setting(
+        "jobs",
+        "jobs",
+        _whole,
+        "processes that parse pages (default: one per CPU when there are enough pages to gain from "
+        "it; 1: every page in checker's own process)",
+        "--jobs",
+        "N",
+    ),
     Setting("concurrency", "crawl.concurrency", _whole, "requests at once", "--concurrency", "N"),
     Setting(
         "host_concurrency",
         "crawl.host_concurrency",
         _whole,
-        "requests at once to one host",
+        "most requests at once to one host; each host starts at half and gets fewer when it "
+        "struggles (429, 503, Retry-After, timeouts, slow answers)",
         "--host-concurrency",
         "N",
     ),
@@ -256,9 +268,18 @@ SETTINGS: tuple[Setting, ...] = (
         "host_interval",
         "crawl.host_interval",
         _seconds(0.0),
-        "seconds between requests to one host",
+        "least seconds between two requests to one host (0: as fast as the host keeps up; "
+        "a host that struggles is slowed down whatever this is)",
         "--host-interval",
         "S",
+    ),
+    Setting(
+        "robots",
+        "crawl.robots",
+        _boolean,
+        "read each host's robots.txt once and keep to its Crawl-delay (--no-robots: do not)",
+        "--robots",
+        boolean=True,
     ),
     Setting(
         "timeout",
@@ -433,9 +454,11 @@ class Settings:
     offline: bool = False
     base_url: str | None = None
     color: str = "auto"
+    jobs: int | None = None  # processes that parse pages; None: one per CPU for big inputs
     concurrency: int = 16
-    host_concurrency: int = 2
-    host_interval: float = 0.5
+    host_concurrency: int = 8
+    host_interval: float = 0.0
+    robots: bool = True
     timeout: float = 60.0
     max_time: float = 0.0  # seconds for the whole link check; 0: no limit
     allow_private: bool = False

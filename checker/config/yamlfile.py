@@ -24,7 +24,7 @@ import math
 import re
 from collections.abc import Collection, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import re2
 import yaml
@@ -43,16 +43,21 @@ class _Refused(yaml.MarkedYAMLError):
     """What the strict loader will not compose, with where it is."""
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """``SafeLoader`` without aliases and with a nesting limit (see the module docstring)."""
+class _Strict(yaml.composer.Composer):
+    """Composing without aliases and with a nesting limit (see the module docstring); the events
+    come from the parser it is mixed with (pure Python, or libyaml's)."""
 
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self._depth = 0
+    _depth = 0
+
+    if TYPE_CHECKING:
+
+        def check_event(self, *choices: Any) -> bool: ...
+
+        def peek_event(self) -> Any: ...
 
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()  # type: ignore[no-untyped-call]
+            event = self.peek_event()
             raise _Refused(
                 problem=f"uses the alias *{event.anchor}: checker's YAML files take no aliases "
                 "(write the value out where it is used)",
@@ -63,11 +68,46 @@ class _StrictLoader(yaml.SafeLoader):
             if self._depth > MAX_DEPTH:
                 raise _Refused(
                     problem=f"nests more than {MAX_DEPTH} levels deep",
-                    problem_mark=self.peek_event().start_mark,  # type: ignore[no-untyped-call]
+                    problem_mark=self.peek_event().start_mark,
                 )
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
+
+
+class _StrictLoader(_Strict, yaml.SafeLoader):
+    """``SafeLoader`` (pure Python) composing strictly: it words every error the user sees."""
+
+
+_LOADERS: tuple[type[_Strict], ...] = (_StrictLoader,)
+try:
+    from yaml._yaml import CParser
+except ImportError:  # pragma: no cover - PyYAML built without libyaml: the pure-Python loader alone
+    pass
+else:
+
+    class _FastStrictLoader(_Strict, CParser, yaml.resolver.Resolver):
+        """The same composer on libyaml's events: the pure-Python scanner and parser were most of
+        checker's start-up (46 rule files). Any file it does not compose is read again by
+        ``_StrictLoader``, so what is accepted, and every message, is the pure-Python loader's."""
+
+        def __init__(self, stream: str) -> None:
+            CParser.__init__(self, stream)
+            yaml.composer.Composer.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+
+    _LOADERS = (_FastStrictLoader, _StrictLoader)
+
+
+def _compose(text: str) -> Node | None:
+    """The document's root node, by the first loader that composes it without an error (libyaml's
+    first when there is one; a file it refuses is read again so that the error is worded alike)."""
+    for loader in _LOADERS[:-1]:
+        try:
+            return yaml.compose(text, Loader=loader)  # type: ignore[arg-type]
+        except yaml.YAMLError:
+            continue  # read again by the pure-Python loader, which says what is wrong
+    return yaml.compose(text, Loader=_LOADERS[-1])  # type: ignore[arg-type]
 
 
 def _read_text(path: str | Path) -> str:
@@ -91,12 +131,20 @@ def _read_text(path: str | Path) -> str:
         raise ConfigError(name, f"cannot be read as UTF-8 text: {exc}") from None
 
 
-def load(path: str | Path) -> Node | None:
-    """The document's root node, or None for an empty file."""
+def load(path: str | Path, *, shipped: bool = False) -> Node | None:
+    """The document's root node, or None for an empty file.
+
+    ``shipped``: one of checker's own files (the built-in rules), composed by libyaml when it is
+    there: the pure-Python scanner was most of checker's start-up. libyaml is not used for the
+    user's files, where it differs from the pure-Python loader at the edges (it takes tabs and
+    some flow keys that loader refuses, and places an empty value's line differently), and the
+    strict loader's messages are the ones users see; a test checks it composes every shipped file
+    exactly as the pure-Python loader does.
+    """
     name = str(path)
     text = _read_text(path)
     try:
-        return yaml.compose(text, Loader=_StrictLoader)
+        return _compose(text) if shipped else yaml.compose(text, Loader=_StrictLoader)
     except _Refused as exc:
         mark = exc.problem_mark
         raise ConfigError(name, str(exc.problem), mark.line + 1 if mark else None) from None

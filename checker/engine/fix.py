@@ -35,7 +35,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from checker.crawl import crawl_sync
 from checker.engine.collect import collect
 from checker.engine.links import LinkOptions
 from checker.engine.pages import parse_pages
@@ -264,6 +263,9 @@ def _https_results(
     missing = [key for key in keys if key not in known]
     if not missing:
         return known, ()
+    # the crawler (aiohttp) only when links are checked
+    from checker.crawl import crawl_sync  # noqa: PLC0415
+
     report = crawl_sync(missing, links.config, resolver=links.resolver, ssl_context=links.ssl_context)
     notes: tuple[str, ...] = ()
     if report.network_down:

@@ -12,11 +12,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from checker.engine.api import LinkSite
 from checker.model.finding import Finding
 from checker.model.links import LinkResult, fetch_key
-from checker.store import Occurrence, RunInfo, RunOutcome, Store
+
+if TYPE_CHECKING:  # the store (sqlite3) is imported by whoever opens one, not by an offline run
+    from checker.store import RunInfo, Store
 
 
 @dataclass(frozen=True)
@@ -55,7 +58,7 @@ class RunHistory:
         )
         for key, result in hits.items():
             self.store.record_result(self.run_id, key, result, from_cache=True)
-        self.from_cache = len(hits)
+        self.from_cache += len(hits)  # asked once per batch of new keys, as pages are parsed
         return hits
 
     def record(self, result: LinkResult) -> None:
@@ -63,6 +66,8 @@ class RunHistory:
         self.store.record_result(self.run_id, result.url, result)
 
     def record_occurrences(self, sites: Iterable[LinkSite], page_keys: Mapping[str, str]) -> None:
+        from checker.store import Occurrence  # noqa: PLC0415
+
         self.store.record_occurrences(
             self.run_id,
             (
@@ -95,5 +100,7 @@ class RunHistory:
         )
 
     def finish(self, now: datetime, pages: int, *, complete: bool = True) -> None:
+        from checker.store import RunOutcome  # noqa: PLC0415
+
         outcome = RunOutcome.COMPLETE if complete else RunOutcome.INTERRUPTED
         self.run = self.store.finish_run(self.run_id, now, outcome=outcome, pages=pages)

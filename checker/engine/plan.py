@@ -58,7 +58,8 @@ def make_plan(
     profile_origin: Origin | None = None,
     selection: Selection | None = None,
 ) -> Plan:
-    rule_set = load_rules([builtin_rules_dir(), *extra_rules], KINDS)
+    builtin = builtin_rules_dir()
+    rule_set = load_rules([builtin, *extra_rules], KINDS, shipped=(builtin,))
     profiled = apply_profile(
         rule_set.rules,
         rule_set.profiles,

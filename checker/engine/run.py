@@ -6,26 +6,32 @@ in order. The CLI parses arguments, makes a ``RunRequest``, calls ``run`` and pr
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+import gc
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from checker.engine.api import Context
-from checker.engine.changes import Changes, mark_outside
 from checker.engine.collect import collect
 from checker.engine.evaluate import evaluate, link_sites
 from checker.engine.filter import FindingFilter, apply_filters
 from checker.engine.fingerprint import fingerprint
 from checker.engine.history import RunHistory
 from checker.engine.kinds import placeholder_test
-from checker.engine.links import LinkOptions, LinkProgress, LinkStage, check_links
-from checker.engine.pages import parse_pages
+from checker.engine.links import LinkOptions, LinkProgress, LinkStage, check_links, check_links_as_parsed
+from checker.engine.pages import ParsedPages, parse_pages
 from checker.engine.plan import Plan
 from checker.engine.waivers import apply_waivers
+from checker.errors import CheckerError
 from checker.model import Link, Page
 from checker.model.finding import Finding, Severity
+from checker.model.links import LinkResult
 from checker.model.report import Report
+
+if TYPE_CHECKING:  # changes (git, subprocess) is imported only with --changed-since
+    from checker.engine.changes import Changes
 
 
 @dataclass(frozen=True)
@@ -40,6 +46,8 @@ class RunRequest:
     fail_on: Severity = Severity.ERROR
     changes: Changes | None = None  # --changed-since: only these pages, and only these lines fail
     all_links: bool = False  # with changes: fetch every link of the changed pages, not only changed lines
+    workers: int | None = None  # processes that parse pages (None: one per CPU for big inputs)
+    overlap: bool = True  # check links while big inputs are parsed (False: parse every page, then check)
 
 
 def _on_changed_lines(changes: Changes) -> Callable[[Page, Link], bool]:
@@ -63,6 +71,95 @@ def _record_occurrences(history: RunHistory, context: Context, page_keys: dict[s
         history.record_occurrences(link_sites(page, context), page_keys)
 
 
+@dataclass
+class _Links:
+    """What the link stage needs besides the pages: the request, the store, where pages are keyed."""
+
+    request: RunRequest
+    started: datetime
+    page_keys: dict[str, str]
+    context: Context  # for the link sites of each page (no results yet)
+    history: RunHistory | None
+
+    def cached(self) -> Callable[[Iterable[str]], Mapping[str, LinkResult]] | None:
+        history, started = self.history, self.started
+        return (lambda keys: history.cached(keys, started)) if history is not None else None
+
+    def only(self) -> Callable[[Page, Link], bool] | None:
+        changes = self.request.changes
+        return _on_changed_lines(changes) if changes is not None and not self.request.all_links else None
+
+
+def _parse_then_check(links: _Links, parsed: ParsedPages) -> tuple[list[Page], list[CheckerError], LinkStage]:
+    """Every page parsed, then their links checked: for small inputs, parsed here in moments.
+
+    Parsing here while links are checked would hold up the event loop for each page, and every
+    request then in flight would seem slower than it is (``link-slow``, timeouts)."""
+    pages, errors = _split(parsed)
+    parsed.close()  # the workers, if any, are done
+    history = links.history
+    if history is not None:
+        history.begin(links.started, len(pages))
+        _record_occurrences(history, replace(links.context, pages=pages), links.page_keys)
+    assert links.request.links is not None
+    stage = check_links(
+        pages,
+        links.request.links,
+        links.request.progress,
+        cached=links.cached(),
+        record=history.record if history is not None else None,
+        only=links.only(),
+    )
+    return pages, errors, stage
+
+
+def _split(outcomes: Iterable[Page | CheckerError]) -> tuple[list[Page], list[CheckerError]]:
+    pages: list[Page] = []
+    errors: list[CheckerError] = []
+    for outcome in outcomes:
+        if isinstance(outcome, CheckerError):
+            errors.append(outcome)
+        else:
+            pages.append(outcome)
+    return pages, errors
+
+
+def _parse_and_check(links: _Links, parsed: ParsedPages) -> tuple[list[Page], list[CheckerError], LinkStage]:
+    """Pages parsed in worker processes while their links are checked here: each page's links go
+    to the crawler as the page arrives, and its occurrences to the store, so the run takes about
+    as long as the slower of the two rather than both."""
+    import asyncio  # noqa: PLC0415
+
+    pages: list[Page] = []
+    errors: list[CheckerError] = []
+    history = links.history
+    if history is not None:  # the number of pages is known at the end (``finish``)
+        history.begin(links.started, len(parsed.files))
+
+    async def arriving() -> AsyncIterator[Page]:
+        async for outcome in parsed.arrivals():
+            if isinstance(outcome, CheckerError):
+                errors.append(outcome)
+                continue
+            pages.append(outcome)
+            if history is not None:
+                history.record_occurrences(link_sites(outcome, links.context), links.page_keys)
+            yield outcome
+
+    assert links.request.links is not None
+    stage = asyncio.run(
+        check_links_as_parsed(
+            arriving(),
+            links.request.links,
+            links.request.progress,
+            cached=links.cached(),
+            record=history.record if history is not None else None,
+            only=links.only(),
+        )
+    )
+    return pages, errors, stage
+
+
 def run(request: RunRequest) -> Report:
     started = datetime.now(UTC)
     the_plan = request.plan
@@ -71,7 +168,6 @@ def run(request: RunRequest) -> Report:
     given = len(files)
     if changes is not None:
         files = [file for file in files if changes.touches(file.path)]
-    pages, read_errors = parse_pages(files)
     page_keys = {file.path: file.key for file in files}
     registry, is_placeholder = the_plan.rule_set.registry, placeholder_test(the_plan.rule_set.rules)
     base_url = request.links.base_url if request.links else None
@@ -79,19 +175,25 @@ def run(request: RunRequest) -> Report:
     history = request.history if request.links is not None and the_plan.reads_link_results else None
     failing_runs: dict[str, int] = {}
     if request.links is not None and the_plan.reads_link_results:
-        if history is not None:
-            history.begin(started, len(pages))
-            _record_occurrences(history, Context(pages, registry, is_placeholder, None, base_url), page_keys)
-        stage = check_links(
-            pages,
-            request.links,
-            request.progress,
-            cached=(lambda keys: history.cached(keys, started)) if history is not None else None,
-            record=history.record if history is not None else None,
-            only=_on_changed_lines(changes) if changes is not None and not request.all_links else None,
+        links = _Links(
+            request, started, page_keys, Context([], registry, is_placeholder, None, base_url), history
         )
+        with ParsedPages(files, request.workers) as parsed:  # workers start before any event loop
+            overlap = request.overlap and parsed.workers > 1
+            pages, read_errors, stage = (_parse_and_check if overlap else _parse_then_check)(links, parsed)
         if history is not None:
             failing_runs = history.failing_runs()
+    else:
+        pages, read_errors = parse_pages(files, request.workers)
+    # The pages (millions of objects on a big publication) live until the report is made, and the
+    # checks then make findings by the hundred thousand: each full collection that sets off would
+    # scan every page again. Frozen, the cycle collector leaves what exists now alone; reference
+    # counting still frees whatever dies (pages and findings hold no cycles), and the collector gets
+    # it all back once the findings are filtered. Should a stage raise first, only cycles among these
+    # objects would wait for a collection. Not done when the process has frozen objects of its own.
+    frozen = not gc.get_freeze_count()
+    if frozen:
+        gc.freeze()
     context = Context(
         pages,
         registry,
@@ -112,11 +214,15 @@ def run(request: RunRequest) -> Report:
         today=started.astimezone().date(),
     )
     if changes is not None:
+        from checker.engine.changes import mark_outside  # noqa: PLC0415
+
         identified = mark_outside(identified, changes)
     if history is not None:
         history.record_findings([found for found in identified if waived.keep(found)], page_keys)
         history.finish(datetime.now(UTC), len(pages))
     shown, hidden = apply_filters(sorted(identified, key=Finding.sort_key), (waived, *request.filters))
+    if frozen:
+        gc.unfreeze()
     root = (request.root or Path.cwd()).resolve()
     return Report(
         findings=tuple(shown),
