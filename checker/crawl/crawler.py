@@ -67,7 +67,7 @@ from aiohttp.abc import AbstractResolver
 from aiohttp.connector import Connection
 from aiohttp.resolver import DefaultResolver
 
-from checker.model.links import CrawlReport, ErrorKind, LinkResult, LinkStatus, fetch_key
+from checker.model.links import CrawlReport, ErrorKind, LinkResult, LinkStatus, fetch_target
 
 from .config import CrawlConfig
 from .fetch import Fetcher
@@ -87,9 +87,8 @@ def plan(urls: Iterable[str]) -> dict[str, bool]:
     """Distinct fetch keys, in first-seen order, mapped to "some occurrence has a fragment"."""
     wanted: dict[str, bool] = {}
     for raw in urls:
-        key = fetch_key(raw)
-        fragment = raw.partition("#")[2]
-        wanted[key] = wanted.get(key, False) or bool(fragment)
+        key, fragment = fetch_target(raw)
+        wanted[key] = wanted.get(key, False) or fragment
     return wanted
 
 
@@ -409,7 +408,7 @@ class _Intake:
         """Take the URLs of ``urls`` as they come; close the schedule at the end (or on an error)."""
         try:
             async for raw in urls:
-                self.take(fetch_key(raw), bool(raw.partition("#")[2]))
+                self.take(*fetch_target(raw))
         except Exception as exc:  # the input failed: the crawl stops, and crawl() raises it
             self.close(exc)
         else:

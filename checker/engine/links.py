@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 from checker.model import Link, Page
-from checker.model.links import CrawlReport, ErrorKind, LinkResult, LinkStatus, fetch_key
+from checker.model.links import CrawlReport, ErrorKind, LinkResult, LinkStatus, fetch_target
 from checker.model.report import LinkSummary
 from checker.urls import UrlPolicy, url_problem, web_target
 
@@ -122,12 +122,11 @@ class _Feed:
 
     def add(self, page: Page) -> list[str]:
         """The URLs of ``page`` for the crawler (duplicates kept: it de-duplicates)."""
-        urls = [(url, fetch_key(url)) for url in crawlable([page], self._base_url, self._only)]
+        urls = [(url, *fetch_target(url)) for url in crawlable([page], self._base_url, self._only)]
         self.relative += relative_links([page])
         wanted, held = self.wanted, self._held
         new: list[str] = []
-        for url, key in urls:
-            fragment = bool(url.partition("#")[2])
+        for _url, key, fragment in urls:
             if key not in wanted:
                 new.append(key)
                 wanted[key] = fragment
@@ -142,7 +141,7 @@ class _Feed:
                 else:
                     self.reused[key] = result
         self._tell()
-        return [url for url, key in urls if key not in self.reused and key not in held]
+        return [url for url, key, _fragment in urls if key not in self.reused and key not in held]
 
     def finish(self) -> dict[str, LinkResult]:
         """After the last page: what stands in for fetches."""

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import unquote, urlsplit, urlunsplit
 
-__all__ = ["CrawlReport", "ErrorKind", "Hop", "LinkResult", "LinkStatus", "fetch_key"]
+__all__ = ["CrawlReport", "ErrorKind", "Hop", "LinkResult", "LinkStatus", "fetch_key", "fetch_target"]
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -211,3 +211,8 @@ def fetch_key(url: str) -> str:
         userinfo = parts.netloc.rpartition("@")[0]
         netloc = f"{userinfo}@{netloc}"
     return urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))
+
+
+def fetch_target(url: str) -> tuple[str, bool]:
+    """``url``'s fetch key, and whether it names a fragment (its page's anchors are then needed)."""
+    return fetch_key(url), bool(url.partition("#")[2])
