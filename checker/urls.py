@@ -11,6 +11,7 @@ IDNA, an IPv6 zone. Bracketed IPv6 literals (``http://[2001:db8::1]/``) are vali
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 import unicodedata
@@ -28,6 +29,11 @@ _LOOKS_LIKE_HOST = re.compile(
 _HOST = re.compile(r"^(?:[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?\.?$")
 _NUMBER = re.compile(r"^(?:[0-9]+|0[xX][0-9a-fA-F]*)$")
 _BASES = {16: "0123456789abcdefABCDEF", 8: "01234567", 10: "0123456789"}
+#: how many answers the URL and host functions below remember. They are pure functions of short
+#: strings, asked again and again for the same ones (each link is judged at parse time, by the
+#: crawler's guard and by the rules; a publication links few hosts, and many URLs more than once)
+URL_MEMO = 1 << 14
+HOST_MEMO = 1 << 12
 
 
 @dataclass(frozen=True)
@@ -70,6 +76,7 @@ def _ends_in_number(host: str) -> bool:
     return bool(_NUMBER.match(_labels(host)[-1]))
 
 
+@functools.lru_cache(maxsize=HOST_MEMO)
 def ipv4_notation(host: str) -> ipaddress.IPv4Address | None:
     """The IPv4 address ``host`` means in any notation a URL parser or ``inet_aton`` accepts.
 
@@ -110,6 +117,7 @@ def _label_problem(label: str) -> bool:
     return not decoded or mapped.isascii() or any(char in mapped for char in "./:%@")
 
 
+@functools.lru_cache(maxsize=HOST_MEMO)
 def host_problem(host: str, written: str | None = None) -> str | None:
     """Why ``host`` (as :func:`client_host` gives it) cannot be a web address's host, or None.
 
@@ -141,6 +149,7 @@ def _bracketed(parts: SplitResult) -> bool:
     return parts.netloc.rpartition("@")[2].startswith("[")
 
 
+@functools.lru_cache(maxsize=URL_MEMO)
 def url_problem(url: str, options: UrlPolicy) -> str | None:
     """Why ``url`` cannot work, or None."""
     if any(char.isspace() for char in url.strip()):
@@ -180,6 +189,7 @@ def url_problem(url: str, options: UrlPolicy) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=URL_MEMO)
 def web_target(url: str, base_url: str | None) -> str | None:
     """The http(s) address a link leads to, or None (mailto:, an anchor on the same page, a
     site-relative link with no base URL to resolve it against, a malformed one)."""

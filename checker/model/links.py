@@ -9,6 +9,7 @@ touches the network.
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -185,6 +186,7 @@ class CrawlReport:
     elapsed: float
 
 
+@functools.lru_cache(maxsize=1 << 14)  # a pure function, asked again and again for the same URLs
 def fetch_key(url: str) -> str:
     """Normalise ``url`` to the key used to fetch it once.
 
