@@ -57,8 +57,9 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--blocks", type=int, metavar="N",
-        help="department blocks a page (default: each of the registry's 18 departments once, as on "
-        "the real pages; more repeat departments, which checker reports as department-duplicate)",
+        help="department blocks a page (default: 100 in the offline row, as the issue sets it; in the "
+        "crawl rows each of the registry's 18 departments once, as on the real pages; more repeat "
+        "departments, which checker reports as department-duplicate)",
     )  # fmt: skip
     parser.add_argument("--no-lychee", action="store_true", help="run checker's rows only")
     parser.add_argument("--no-nginx", action="store_true", help="serve every row with the Python server")

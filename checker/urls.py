@@ -27,6 +27,8 @@ _LOOKS_LIKE_HOST = re.compile(
     r"^(?:www\.|(?:[a-z0-9-]+\.)+(?:uk|com|org|net|gov|edu|int|eu|info|io)(?::\d+)?$)", re.I
 )
 _HOST = re.compile(r"^(?:[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?\.?$")
+_SPACE = re.compile(r"\s")  # what str.isspace() says is a space: both are Py_UNICODE_ISSPACE
+_PLAIN_NETLOC = re.compile(r"[A-Za-z0-9._-]+(?::[0-9]*)?")
 _NUMBER = re.compile(r"^(?:[0-9]+|0[xX][0-9a-fA-F]*)$")
 _BASES = {16: "0123456789abcdefABCDEF", 8: "01234567", 10: "0123456789"}
 #: how many answers the URL and host functions below remember. They are pure functions of short
@@ -145,6 +147,18 @@ def host_problem(host: str, written: str | None = None) -> str | None:
     return None
 
 
+def _client_host(url: str, parts: SplitResult) -> str | None:
+    """:func:`client_host` of ``url`` (None where it fails), given ``url``'s ``urlsplit`` parts
+    (with a valid port). A plain host (ASCII letters, digits, ``.``, ``-``, ``_``, no user name)
+    in an ASCII URL is what yarl connects to as it is, lowercased, which ``urlsplit`` already did."""
+    if url.isascii() and "\\" not in url and _PLAIN_NETLOC.fullmatch(parts.netloc):
+        return parts.hostname
+    try:
+        return client_host(url.strip())
+    except (ValueError, UnicodeError):
+        return None
+
+
 def _bracketed(parts: SplitResult) -> bool:
     return parts.netloc.rpartition("@")[2].startswith("[")
 
@@ -152,7 +166,7 @@ def _bracketed(parts: SplitResult) -> bool:
 @functools.lru_cache(maxsize=URL_MEMO)
 def url_problem(url: str, options: UrlPolicy) -> str | None:
     """Why ``url`` cannot work, or None."""
-    if any(char.isspace() for char in url.strip()):
+    if _SPACE.search(url.strip()):
         return "it contains a space"
     try:
         parts: SplitResult = urlsplit(url)
@@ -179,10 +193,7 @@ def url_problem(url: str, options: UrlPolicy) -> str | None:
         written = parts.hostname
         if _bracketed(parts) and ":" not in written:
             return f"{written!r} is not a valid IPv6 address"
-        try:
-            host = client_host(url.strip())
-        except (ValueError, UnicodeError):
-            host = None
+        host = _client_host(url, parts)
         if not host:
             return f"{written!r} is not a valid host name"
         return host_problem(host, written)

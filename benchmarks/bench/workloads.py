@@ -52,8 +52,9 @@ WORKLOADS: tuple[Workload, ...] = (
              pages=1000, links=100_000, unique=100_000),
     Workload("defaults-1k-20ms", "crawl", "1,000 URLs on one host in 10 pages, 20 ms; both tools at "
              "their default politeness", pages=10, links=1000, unique=1000, delay_ms=20, defaults=True),
-    Workload("offline-1000x100", "offline", "1,000 pages x 100 links, checker --offline against "
-             "markdown-it-py parsing the same files", pages=1000, links=100_000, unique=100_000),
+    Workload("offline-1000x100", "offline", "1,000 pages x 100 department blocks, one link each, "
+             "checker --offline against markdown-it-py parsing the same files",
+             pages=1000, blocks=100, links=100_000, unique=100_000),
     Workload("startup", "startup", "checker check --offline on one real page, against python -c pass"),
 )  # fmt: skip
 

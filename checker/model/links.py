@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 import functools
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,6 +19,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 __all__ = ["CrawlReport", "ErrorKind", "Hop", "LinkResult", "LinkStatus", "fetch_key", "fetch_target"]
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+_MAX_PORT = 65535
 
 
 class LinkStatus(enum.Enum):
@@ -195,6 +197,11 @@ def fetch_key(url: str) -> str:
     returned with only the fragment removed.
     """
     raw = url.strip()
+    plain = _PLAIN_WEB_URL.fullmatch(raw)
+    if plain is not None:  # the common case, without urlsplit's general machinery
+        key = _plain_key(*plain.groups())
+        if key is not None:
+            return key
     try:
         parts = urlsplit(raw)
         port = parts.port
@@ -213,6 +220,27 @@ def fetch_key(url: str) -> str:
         userinfo = parts.netloc.rpartition("@")[0]
         netloc = f"{userinfo}@{netloc}"
     return urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))
+
+
+#: an http(s) URL of printable ASCII with a plain host (letters, digits, ``.``, ``-``, ``_``) and
+#: maybe a port: no user name, IPv6 literal, percent sign, space or control character, where
+#: ``urlsplit`` has something to decide (tests compare the two readings on generated URLs)
+_PLAIN_WEB_URL = re.compile(r"([Hh][Tt][Tt][Pp][Ss]?)://([A-Za-z0-9._-]+)(?::([0-9]{0,5}))?([/?#][!-~]*)?")
+
+
+def _plain_key(scheme: str, host: str, port: str | None, rest: str | None) -> str | None:
+    """``fetch_key`` of a URL ``_PLAIN_WEB_URL`` matched, read from its parts; None for a port
+    out of range (``urlsplit`` refuses it, and the key is then the URL as written)."""
+    scheme = scheme.lower()
+    netloc = host.lower()
+    if port:
+        number = int(port)
+        if number > _MAX_PORT:
+            return None
+        if number != _DEFAULT_PORTS[scheme]:
+            netloc = f"{netloc}:{number}"
+    path, _, query = (rest or "").partition("#")[0].partition("?")
+    return f"{scheme}://{netloc}{path or '/'}?{query}" if query else f"{scheme}://{netloc}{path or '/'}"
 
 
 def fetch_target(url: str) -> tuple[str, bool]:
