@@ -21,10 +21,8 @@ actions; statements that share a sentence but say different things.
 from __future__ import annotations
 
 import difflib
-import heapq
 import re
 from bisect import bisect_left
-from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain
@@ -155,15 +153,24 @@ class _Matcher:
     loop "each other statement in order until one is a copy" would, without comparing every pair.
 
     A copy is either the same words (looked up by the words) or, between statements of at least
-    ``min_words`` words, at most ``k = max_changed_words`` words added, dropped or replaced. Two
-    such statements share all but ``k`` of the longer one's words (each change removes at most
-    one shared word), so by the prefix filter of similarity joins, with each statement's words
-    (numbered when repeated) in one order from the rarest in the department, two statements within
-    ``k`` share one of their ``k + 1`` first words. Each statement is indexed by those ``k + 1``
-    words; the only others that can be its near copies are those under the same ones, and they
-    are tried in order, jumping over runs of statements on the same action, as the loop skips
-    them. When ``min_words`` is ``k`` or less two statements may share no word at all and be
-    within ``k``: then every other statement is tried, as in the plain loop.
+    ``min_words`` words, at most ``k = max_changed_words`` words added, dropped or replaced. Only
+    the others the pigeonhole (segment) filter lets through are tried for the second kind: each
+    wording of ``L`` words is cut into ``k + 1`` runs of words, numbered from 0 (the same ``L``
+    always cut the same way), and indexed under each run, with ``L`` and the run's number.
+
+    Why nothing is missed: of a copy's ``E <= k`` changes, each falls in one run (a word added
+    between two runs counts in one of them), so some run is in the copy unchanged and unbroken.
+    Going through the runs, "changes so far minus runs passed" starts at 0, ends at ``E - k - 1``
+    and goes down, by one, only over an unchanged run: the unchanged run ``i`` where it steps below
+    ``E - k`` has ``i + E - k <= i`` changes before it and ``k - i`` at most after it. Its start
+    has moved by ``s`` words, which the changes before it make up, and those after it make up the
+    rest of the difference ``d`` in length: ``|s| <= i`` and ``|d - s| <= k - i``. So a statement
+    of ``n`` words looks up, for each ``L`` within ``k`` of ``n`` and each run ``i``, its own
+    words where run ``i`` would be, moved by each such ``s``: every wording within ``k`` of it is
+    under one of those keys. What is found is tried in order, jumping over runs of statements on
+    the same action, as the loop skips them. When ``min_words`` is ``k`` or less a wording may be
+    cut into runs of no words and two statements may share no word and be within ``k``: then
+    every other statement is tried, as in the plain loop.
     """
 
     def __init__(self, candidates: Sequence[Candidate], options: Options) -> None:
@@ -179,49 +186,71 @@ class _Matcher:
             if actions[at] == actions[at + 1]:
                 self.run_end[at] = self.run_end[at + 1]
         self.everyone = options.min_words <= options.max_changed_words
-        self.prefixes: dict[tuple[str, ...], list[tuple[str, int]]] = {}
-        self.postings: dict[tuple[str, int], list[int]] = {}
+        self.cuts: dict[int, list[tuple[int, int]]] = {}
+        self.postings: dict[tuple[int, int, tuple[str, ...]], list[int]] = {}
+        self.sources: dict[tuple[str, ...], list[Sequence[int]]] = {}
         if not self.everyone:
             self._index()
 
-    def _index(self) -> None:
-        """Each long enough statement under its ``k + 1`` rarest (numbered) words.
+    def _cut(self, length: int) -> list[tuple[int, int]]:
+        """Where each of the ``k + 1`` runs of a wording of ``length`` words starts, and how long it
+        is: as even as can be, the first ``length % (k + 1)`` one word longer."""
+        cut = self.cuts.get(length)
+        if cut is None:
+            size, longer = divmod(length, self.options.max_changed_words + 1)
+            cut = []
+            start = 0
+            for number in range(self.options.max_changed_words + 1):
+                run = size + (number < longer)
+                cut.append((start, run))
+                start += run
+            self.cuts[length] = cut
+        return cut
 
-        Worked out once per distinct wording (a publication repeats its statements); which order
-        the words are in changes only how much is tried, never what is found.
-        """
-        tokens: dict[tuple[str, ...], list[tuple[str, int]]] = {}
-        frequency: Counter[tuple[str, int]] = Counter()
-        for words in self.same_words:
-            if len(words) < self.options.min_words:
+    def _index(self) -> None:
+        """Each long enough wording under its ``k + 1`` runs of words (once per distinct wording:
+        a publication repeats its statements)."""
+        postings: dict[tuple[int, int, tuple[str, ...]], list[list[int]]] = {}
+        for words, ats in self.same_words.items():
+            length = len(words)
+            if length < self.options.min_words:
                 continue
-            seen: Counter[str] = Counter()
-            numbered = []
-            for word in words:
-                numbered.append((word, seen[word]))
-                seen[word] += 1
-            tokens[words] = numbered
-            frequency.update(numbered)
-        size = self.options.max_changed_words + 1
-        postings: dict[tuple[str, int], list[list[int]]] = {}
-        for words, numbered in tokens.items():
-            prefix = heapq.nsmallest(size, numbered, key=lambda token: (frequency[token], token))
-            self.prefixes[words] = prefix
-            for token in prefix:
-                postings.setdefault(token, []).append(self.same_words[words])
-        for token, lists in postings.items():
-            self.postings[token] = lists[0] if len(lists) == 1 else sorted(chain.from_iterable(lists))
+            for number, (start, run) in enumerate(self._cut(length)):
+                postings.setdefault((length, number, words[start : start + run]), []).append(ats)
+        for key, lists in postings.items():
+            self.postings[key] = lists[0] if len(lists) == 1 else sorted(chain.from_iterable(lists))
+
+    def _sources(self, words: tuple[str, ...]) -> list[Sequence[int]]:
+        """The statements that may be copies of a statement of these words, as sorted lists: those
+        with the same words, and those under a key the segment filter looks up (worked out once)."""
+        sources = self.sources.get(words)
+        if sources is not None:
+            return sources
+        found: dict[int, Sequence[int]] = {}
+        same = self.same_words[words]
+        found[id(same)] = same
+        limit, length = self.options.max_changed_words, len(words)
+        if length >= self.options.min_words:
+            postings = self.postings
+            for other_length in range(max(self.options.min_words, length - limit), length + limit + 1):
+                difference = length - other_length
+                for number, (start, run) in enumerate(self._cut(other_length)):
+                    # run ``number`` moved by ``s`` words: |s| <= number, |difference - s| <= k - number
+                    least = max(-number, difference - limit + number)
+                    most = min(number, difference + limit - number)
+                    for at in range(max(0, start + least), min(length - run, start + most) + 1):
+                        posting = postings.get((other_length, number, words[at : at + run]))
+                        if posting is not None:
+                            found[id(posting)] = posting
+        sources = self.sources[words] = list(found.values())
+        return sources
 
     def first_copy(self, at: int) -> tuple[Candidate, int] | None:
         """The first other statement (in order, not on the same action) that is a copy of statement
         ``at``, and how many words were changed; None when there is none."""
         candidate = self.candidates[at]
-        sources: list[Sequence[int]]
-        if self.everyone:
-            sources = [range(len(self.candidates))]
-        else:
-            sources = [self.same_words[candidate.words]]
-            sources.extend(self.postings[token] for token in self.prefixes.get(candidate.words, ()))
+        everyone: list[Sequence[int]] = [range(len(self.candidates))]
+        sources = everyone if self.everyone else self._sources(candidate.words)
         cursor = 0
         while True:
             other_at = _next_at_or_after(sources, cursor)
