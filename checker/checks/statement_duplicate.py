@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import sys
 from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -105,7 +106,7 @@ def word_distance(first: Sequence[str], second: Sequence[str], limit: int) -> in
 
 def _candidates(rule: Rule[Options], context: Context) -> dict[str, list[Candidate]]:
     by_department: dict[str, list[Candidate]] = {}
-    common: dict[str, str] = {}  # one string per distinct word: a publication repeats its words
+    folded: dict[str, str] = {}  # each distinct word as written -> its folded form, one string each
     for response in all_responses(context):
         statement = response.block.statement
         if statement is None or statement.text_span is None or context.is_placeholder(statement):
@@ -118,7 +119,7 @@ def _candidates(rule: Rule[Options], context: Context) -> dict[str, list[Candida
             continue
         shown = tuple(_WORD.findall(text))
         if shown:
-            words = tuple(common.setdefault(word, word) for word in _folded(shown))
+            words = tuple([folded.get(word) or _fold(word, folded) for word in shown])
             by_department.setdefault(response.key, []).append(Candidate(response, words, shown))
     return by_department
 
@@ -131,8 +132,11 @@ def _exempt(text: str, exempt: tuple[re.Pattern[str], ...]) -> bool:
     return any(pattern.search(text) for pattern in exempt)
 
 
-def _folded(shown: Sequence[str]) -> Iterator[str]:
-    return (word.casefold().replace("’", "'") for word in shown)
+def _fold(word: str, folded: dict[str, str]) -> str:
+    """``word`` case-folded, curly apostrophes plain; worked out once per distinct word (a
+    publication repeats its words), the same string object for each (so compared quickly)."""
+    plain = folded[word] = sys.intern(word.casefold().replace("’", "'"))
+    return plain
 
 
 def _same_action(first: Response, second: Response) -> bool:
