@@ -51,11 +51,17 @@ class Options:
             raise ValueError("max_changed_words and min_words must not be negative")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Candidate:
     response: Response
-    words: tuple[str, ...]  # compared: case folded, curly apostrophes plain
-    shown: tuple[str, ...]  # the same words as written
+    words: tuple[str, ...]  # compared: case folded, curly apostrophes plain (one string per word)
+    text: str  # the statement's words as written, from which ``shown`` is read again
+
+    @property
+    def shown(self) -> tuple[str, ...]:
+        """The words as written (read again when needed: only copies are told apart, and one
+        string per word of every statement would be most of the rule's memory)."""
+        return tuple(_WORD.findall(self.text))
 
 
 def word_distance(first: Sequence[str], second: Sequence[str], limit: int) -> int:
@@ -117,10 +123,9 @@ def _candidates(rule: Rule[Options], context: Context) -> dict[str, list[Candida
         text = words_text(statement, plain)
         if not text or _exempt(text, rule.options.exempt):
             continue
-        shown = tuple(_WORD.findall(text))
-        if shown:
-            words = tuple([folded.get(word) or _fold(word, folded) for word in shown])
-            by_department.setdefault(response.key, []).append(Candidate(response, words, shown))
+        words = tuple([folded.get(word) or _fold(word, folded) for word in _WORD.findall(text)])
+        if words:
+            by_department.setdefault(response.key, []).append(Candidate(response, words, text))
     return by_department
 
 
@@ -293,7 +298,7 @@ def _next_at_or_after(sources: Sequence[Sequence[int]], cursor: int) -> int | No
 
 
 def check(rule: Rule[Options], context: Context) -> Iterator[Finding]:
-    told: dict[tuple[tuple[str, ...], tuple[str, ...]], str] = {}  # a copy's words, said once
+    told: dict[tuple[str, str], str] = {}  # how two texts differ, said once
     for candidates in _candidates(rule, context).values():
         matcher = _Matcher(candidates, rule.options)
         for at, candidate in enumerate(candidates):
@@ -307,8 +312,9 @@ def differing_words(one: Candidate, other: Candidate) -> list[str]:
     """The words that differ, as written, ``one``'s for ``other``'s: ``['"The"', '"over" for "more"']``."""
     matcher = difflib.SequenceMatcher(None, other.words, one.words, autojunk=False)
     found: list[str] = []
+    mine_shown, their_shown = one.shown, other.shown
     for tag, old_start, old_end, new_start, new_end in matcher.get_opcodes():
-        theirs, mine = " ".join(other.shown[old_start:old_end]), " ".join(one.shown[new_start:new_end])
+        theirs, mine = " ".join(their_shown[old_start:old_end]), " ".join(mine_shown[new_start:new_end])
         if tag == "replace":
             found.append(f'"{mine}" for "{theirs}"')
         elif tag != "equal":
@@ -321,7 +327,7 @@ def _finding(
     one: Candidate,
     other: Candidate,
     changed: int,
-    told: dict[tuple[tuple[str, ...], tuple[str, ...]], str],
+    told: dict[tuple[str, str], str],
 ) -> Finding:
     response, copy = one.response, other.response
     statement, copied = response.block.statement, copy.block.statement
@@ -331,9 +337,10 @@ def _finding(
     if changed == 0:
         how = "word for word"
     else:
-        words = told.get((one.shown, other.shown))
+        texts = one.text, other.text
+        words = told.get(texts)
         if words is None:  # the same pair of wordings is told apart once (a diff is costly)
-            words = told[one.shown, other.shown] = ", ".join(differing_words(one, other))
+            words = told[texts] = ", ".join(differing_words(one, other))
         how = f"but for {changed} word{'s' if changed != 1 else ''}: {words}"
     return rule.finding(
         response.page,
