@@ -31,6 +31,8 @@ class _Stream(Protocol):
 
     def at_eof(self) -> bool: ...
 
+    def exception(self) -> BaseException | None: ...
+
 
 class _Decoder(Protocol):
     def decode(self, data: bytes, max_length: int) -> tuple[bytes, bool]: ...
@@ -101,7 +103,12 @@ def _one(coding: str) -> _Decoder | None:
     return None
 
 
+_IDENTITY = _Identity()  # holds no state: one for every body that is not encoded
+
+
 def _decoder_for(encoding: str | None) -> _Decoder | None:
+    if not encoding:
+        return _IDENTITY
     codings = [c.strip().lower() for c in (encoding or "").split(",")]
     codings = [c for c in codings if c not in ("", "identity")]
     if not codings:
@@ -129,7 +136,8 @@ async def read_capped(
     if decoder is None:
         shown = ascii(content_encoding)[:80]
         return BodyRead(None, False, 0, f"the page was not read: unsupported content-encoding {shown}")
-    out = bytearray()
+    pieces: list[bytes] = []  # joined once at the end: one copy (none for a single piece)
+    decoded = 0
     wire = 0
     truncated = False
     while wire < wire_limit:
@@ -137,7 +145,7 @@ async def read_capped(
         if not chunk:
             break
         wire += len(chunk)
-        room = decoded_limit - len(out)
+        room = decoded_limit - decoded
         if room <= 0:  # never call zlib with max_length=0: that means "unlimited"
             truncated = True
             break
@@ -145,10 +153,13 @@ async def read_capped(
             piece, more = decoder.decode(chunk, room)
         except zlib.error as exc:
             return BodyRead(None, False, wire, f"the compressed body is corrupt ({exc})")
-        out += piece
+        pieces.append(piece)
+        decoded += len(piece)
         if more:
             truncated = True
             break
+        if stream.at_eof() and stream.exception() is None:
+            break  # the next read would give b"" at once: the answer it would lead to, without it
     else:
         truncated = not stream.at_eof()
-    return BodyRead(bytes(out), truncated, wire)
+    return BodyRead(b"".join(pieces), truncated, wire)

@@ -491,7 +491,9 @@ async def _run(
                 dns_works: bool | None = None
                 try:
                     result = await fetcher.check(url, want_anchors)
-                    dns_works = await _confirm_lookup(result, probe)
+                    kind = result.error_kind
+                    if kind is not None and kind.dns_level and probe.names:
+                        dns_works = await probe.works()  # a failed lookup: does DNS work here?
                 except Exception as exc:  # a bug must not lose the other results
                     why = f"the check failed unexpectedly ({type(exc).__name__}: {exc})"
                     result = _simple(url, LinkStatus.ERROR, ErrorKind.INTERNAL, why)
@@ -516,14 +518,6 @@ async def _run(
         await guard.close()
 
 
-async def _confirm_lookup(result: LinkResult, probe: DnsProbe) -> bool | None:
-    """For a failed lookup, whether DNS works here (the probe's shared answer); otherwise None."""
-    kind = result.error_kind
-    if not probe.names or kind is None or not kind.dns_level:
-        return None
-    return await probe.works()
-
-
 def crawl_sync(
     urls: Urls,
     config: CrawlConfig,
@@ -533,4 +527,14 @@ def crawl_sync(
     on_result: OnResult | None = None,
 ) -> CrawlReport:
     """Blocking wrapper around :func:`crawl` for the CLI (runs its own event loop)."""
-    return asyncio.run(crawl(urls, config, resolver=resolver, ssl_context=ssl_context, on_result=on_result))
+    reports: list[CrawlReport] = []
+
+    async def main() -> None:
+        # the report comes out here, not as the main task's result: on its way out, asyncio.run
+        # (Python 3.11) formats the main task, result and all, twice (a tenth of a second for
+        # 10,000 results)
+        report = await crawl(urls, config, resolver=resolver, ssl_context=ssl_context, on_result=on_result)
+        reports.append(report)
+
+    asyncio.run(main())
+    return reports[0]

@@ -35,10 +35,9 @@ import math
 import random
 import re
 import time
-from collections import Counter
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from typing import NamedTuple
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 import aiohttp
@@ -47,7 +46,7 @@ from yarl import URL
 from checker.model.links import ErrorKind, Hop, LinkResult, LinkStatus, fetch_key
 
 from .body import read_capped
-from .classify import RETRY_STATUSES, Verdict, classify_exception, classify_status, reason
+from .classify import RETRY_STATUSES, Verdict, classify_exception, classify_status
 from .config import CrawlConfig
 from .guard import preflight
 from .limits import RequestGate
@@ -98,17 +97,20 @@ def printable(text: str, limit: int = 300) -> str:
     return shown if len(shown) <= limit else shown[:limit] + "…"
 
 
-async def _analyse(data: bytes, charset: str | None, anchors: bool) -> PageInfo:
-    """:func:`analyse_html`, inline for what is quick, in a worker thread for what is not.
+async def _analyse_in_thread(data: bytes, charset: str | None) -> PageInfo:
+    """:func:`analyse_html` with anchors, in a worker thread (see :func:`_inline`)."""
+    return await asyncio.to_thread(analyse_html, data, charset, anchors=True)
+
+
+def _inline(data: bytes, anchors: bool) -> bool:
+    """Whether :func:`analyse_html` runs inline for this body, rather than in a worker thread.
 
     Title and headings alone (a linear scan) cost microseconds to a few milliseconds of
     pure Python, which a thread would not take off the event loop (it holds the GIL just
     the same) but would slow down with every switch.  Anchors of a large page are parsed
     by libxml2, which releases the GIL: that runs in a thread, so the loop goes on meanwhile.
     """
-    if anchors and len(data) > _INLINE_BYTES:
-        return await asyncio.to_thread(analyse_html, data, charset, anchors=True)
-    return analyse_html(data, charset, anchors=anchors)
+    return not anchors or len(data) <= _INLINE_BYTES
 
 
 def _charset(resp: aiohttp.ClientResponse) -> str | None:
@@ -131,9 +133,11 @@ def _follow(current: str, location: str) -> tuple[str | None, str | None]:
     return target, None
 
 
-@dataclass(frozen=True)
-class _Answer:
-    """One HTTP response, reduced to what the checks need."""
+_NO_REQUEST = Verdict(LinkStatus.ERROR, ErrorKind.INTERNAL, "no request was made")
+
+
+class _Answer(NamedTuple):
+    """One HTTP response, reduced to what the checks need (a tuple: made for every answer)."""
 
     status: int
     phrase: str | None
@@ -147,15 +151,17 @@ class _Answer:
     body_problem: str | None
 
 
-@dataclass
 class _State:
     """Mutable bookkeeping for one URL check."""
 
-    started: float = field(default_factory=time.monotonic)
-    first_start: float | None = None  # when the first request got its slot
-    waited: float = 0.0  # seconds queued for slots since then: excluded from budget and elapsed
-    attempts: int = 0
-    hops: list[Hop] = field(default_factory=list)
+    __slots__ = ("attempts", "first_start", "hops", "started", "waited")
+
+    def __init__(self) -> None:
+        self.started = time.monotonic()
+        self.first_start: float | None = None  # when the first request got its slot
+        self.waited = 0.0  # seconds queued for slots since then: excluded from budget and elapsed
+        self.attempts = 0
+        self.hops: list[Hop] = []
 
     def deadline(self, total: float) -> float:
         assert self.first_start is not None
@@ -182,7 +188,7 @@ class Fetcher:
         """Check ``url`` (already a :func:`fetch_key`) and follow its redirects."""
         state = _State()
         current = url
-        visits: Counter[str] = Counter({url: 1})
+        visits: dict[str, int] | None = None  # requests per URL, once the first redirect comes
         for _ in range(self._config.max_redirects + 2):
             outcome = await self._attempts(current, state, want_anchors)
             if isinstance(outcome, Verdict):
@@ -214,7 +220,9 @@ class Fetcher:
                 return self._result(
                     url, current, state, Verdict(LinkStatus.ERROR, ErrorKind.BAD_REDIRECT, why)
                 )
-            if visits[target] >= (2 if outcome.set_cookie else 1):
+            if visits is None:
+                visits = {url: 1}
+            if visits.get(target, 0) >= (2 if outcome.set_cookie else 1):
                 why = f"the page redirects in a loop (back to {target})"
                 return self._result(
                     url, current, state, Verdict(LinkStatus.ERROR, ErrorKind.REDIRECT_LOOP, why)
@@ -224,7 +232,7 @@ class Fetcher:
                 return self._result(
                     url, current, state, Verdict(LinkStatus.ERROR, ErrorKind.TOO_MANY_REDIRECTS, why)
                 )
-            visits[target] += 1
+            visits[target] = visits.get(target, 0) + 1
             current = target
         raise AssertionError("unreachable: the redirect limit ends the loop")
 
@@ -236,7 +244,7 @@ class Fetcher:
             assert checked.status is not None
             return Verdict(checked.status, checked.error_kind, printable(checked.detail))
         target, host = checked.url, checked.host
-        outcome: _Answer | Verdict = Verdict(LinkStatus.ERROR, ErrorKind.INTERNAL, "no request was made")
+        outcome: _Answer | Verdict = _NO_REQUEST
         for attempt in range(config.retries + 1):
             if host in self._host_verdicts:
                 return self._host_verdicts[host]
@@ -324,8 +332,12 @@ class Fetcher:
         if body is not None:
             problem = problem or body.problem
             if body.data is not None:
+                anchors = want_anchors and 200 <= status < 300
                 try:
-                    page = await _analyse(body.data, charset, want_anchors and 200 <= status < 300)
+                    if _inline(body.data, anchors):
+                        page = analyse_html(body.data, charset, anchors=anchors)
+                    else:
+                        page = await _analyse_in_thread(body.data, charset)
                 except Exception as exc:  # the page is the server's: one we cannot read is still an answer
                     problem = problem or f"the page could not be analysed ({type(exc).__name__})"
         return _Answer(
@@ -344,8 +356,8 @@ class Fetcher:
     def _final(self, url: str, final_url: str, state: _State, answer: _Answer) -> LinkResult:
         verdict = classify_status(answer.status, answer.phrase, challenge=answer.challenge)
         page = answer.page
-        said = f"the server answered {reason(answer.status, answer.phrase)}"
         if verdict.status is LinkStatus.OK:
+            said = verdict.detail  # "the server answered 200 OK"
             via = f" after redirecting to {final_url}" if state.hops else ""
             soft = redirect_soft404(url, final_url) if state.hops else None
             if page is not None and page.not_found is not None:
@@ -355,7 +367,8 @@ class Fetcher:
                 verdict = Verdict(LinkStatus.SOFT_404, soft[0], soft[1])
             else:
                 note = f"; {answer.body_problem}" if answer.body_problem else ""
-                verdict = Verdict(LinkStatus.OK, None, f"{said}{via}{note}")
+                if via or note:  # otherwise the verdict says just that already
+                    verdict = Verdict(LinkStatus.OK, None, f"{said}{via}{note}")
         elif state.hops:
             verdict = Verdict(
                 verdict.status, verdict.error_kind, f"{verdict.detail} after redirecting to {final_url}"

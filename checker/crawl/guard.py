@@ -28,7 +28,9 @@ hosts).
 
 from __future__ import annotations
 
+import functools
 import ipaddress
+import re
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -39,7 +41,7 @@ from aiohttp.abc import AbstractResolver, ResolveResult
 from yarl import URL
 
 from checker.model.links import ErrorKind, LinkStatus
-from checker.urls import host_problem
+from checker.urls import HOST_MEMO, host_problem
 
 from .config import CrawlConfig
 
@@ -128,6 +130,11 @@ def forbidden_literal(host: str, config: CrawlConfig) -> str | None:
     """If ``host`` is an IP literal the guard forbids, return it; otherwise ``None``."""
     if config.allow_private:
         return None
+    return _forbidden_ip(host)
+
+
+@functools.lru_cache(maxsize=HOST_MEMO)  # asked for every URL; a crawl sees few hosts
+def _forbidden_ip(host: str) -> str | None:
     ip = ip_literal(host)
     if ip is None or not is_forbidden_address(ip):
         return None
@@ -155,7 +162,7 @@ def preflight(url: str, config: CrawlConfig) -> Preflight:
     """
     try:
         target = URL(url)
-        written = urlsplit(url).hostname
+        written = written_host(url)
     except ValueError as exc:  # UnicodeError too
         why = f"{url} is not a valid web address ({exc})"
         return Preflight(None, None, LinkStatus.ERROR, ErrorKind.INVALID_URL, why, f"{exc}")
@@ -174,6 +181,26 @@ def preflight(url: str, config: CrawlConfig) -> Preflight:
         why = f"{literal} is a non-public address, which is not checked"
         return Preflight(None, host, LinkStatus.PRIVATE, ErrorKind.PRIVATE_ADDRESS, why)
     return Preflight(target, host)
+
+
+#: the scheme and authority at the start of a URL, as ``urlsplit`` reads them
+_HEAD = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*")
+
+
+def written_host(url: str) -> str | None:
+    """``urlsplit(url).hostname`` (raising what it raises): the host as the link spells it.
+
+    ``urlsplit`` finds the host, and every reason to refuse the URL, in the scheme and the
+    authority alone (the tabs and newlines it drops, it drops from those too), so the answer
+    is worked out once for each scheme and authority, not for every URL.
+    """
+    head = _HEAD.match(url)
+    return urlsplit(url).hostname if head is None else _head_host(head.group())
+
+
+@functools.lru_cache(maxsize=HOST_MEMO)
+def _head_host(head: str) -> str | None:
+    return urlsplit(head).hostname
 
 
 class ConnectGuard:

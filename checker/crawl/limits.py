@@ -9,6 +9,13 @@ a host's queue keeps its turn while it waits for the global slot, so two request
 never start closer than the gap, and never more than the window (at most ``host_concurrency``)
 are in flight.
 
+The request at the head of a host's queue (the one whose turn it is) does the waiting; when
+it has its slot, it hands the turn on, and every request behind it that may start at once
+(nothing to wait for: see :func:`_start_now`) is given its slot there and then, in queue order,
+until one has to wait and takes the turn.  So a burst of requests to a host with room starts
+together, not one per turn of the event loop, and a request that finds nobody ahead of it and
+room at its host starts without queueing at all.
+
 Each request reports its outcome to its :class:`Ticket` (the fetcher does, after each attempt),
 which is what lets the pace adapt.
 
@@ -24,9 +31,10 @@ only double its failed lookups and connection attempts.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import aiohttp
@@ -38,7 +46,7 @@ from .config import CrawlConfig
 from .pacing import HostPace
 from .robots import read_crawl_delay
 
-__all__ = ["RequestGate", "Ticket"]
+__all__ = ["RequestGate", "Slot", "Ticket"]
 
 Clock = Callable[[], float]
 
@@ -70,7 +78,10 @@ class Ticket:
 class _Host:
     pace: HostPace
     origin: URL | None = None  # where its robots.txt is (scheme, host and port of its first URL)
-    turn: asyncio.Lock = field(default_factory=asyncio.Lock)
+    taken: bool = False  # some request has the turn (the queue's head, waiting for its slot)
+    #: the requests behind it, in order; each is told its start time when given its slot, or
+    #: None when given the turn
+    queue: deque[asyncio.Future[float | None]] = field(default_factory=deque)
     freed: asyncio.Event = field(default_factory=asyncio.Event)
     inflight: int = 0
     finished: int = 0  # requests that have given back their slot
@@ -92,7 +103,7 @@ class RequestGate:
         clock: Clock = time.monotonic,
     ) -> None:
         defaults = CrawlConfig()
-        self._global = asyncio.Semaphore(concurrency)
+        self._global = _Semaphore(concurrency)
         self._ceiling = host_concurrency
         self._floor = host_interval
         self._cap = max(
@@ -118,50 +129,12 @@ class RequestGate:
         state = self._hosts.get(host)
         return state.pace if state is not None else None
 
-    @asynccontextmanager
-    async def slot(self, host: str, url: URL | None = None) -> AsyncIterator[Ticket]:
-        """Hold a request slot for ``host`` (``url``: the URL requested, which says where robots.txt is)."""
-        queued = self._clock()
-        state = self._hosts.get(host)
-        if state is None:
-            pace = HostPace(self._ceiling, self._floor, self._cap, self._pause_cap)
-            state = self._hosts[host] = _Host(pace)
-        pace = state.pace
-        if state.origin is None and url is not None:
-            state.origin = url.origin()
-        async with state.turn:
-            while True:
-                # the first request goes alone: robots.txt is read once the host has answered
-                limit = pace.limit if state.finished or not self._reads_robots else 1
-                if state.inflight >= limit:
-                    state.freed.clear()
-                    await state.freed.wait()
-                    continue
-                if state.answered and not state.robots_read:
-                    state.inflight += 1  # robots.txt is a request to the host like the others
-                    try:
-                        await self._read_robots(host, state)
-                    finally:
-                        state.inflight -= 1
-                    continue
-                delay = pace.ready_at() - self._clock()
-                if delay > 0:
-                    await asyncio.sleep(delay)
-                    continue
-                await self._global.acquire()
-                if state.inflight < limit and pace.ready_at() <= self._clock():
-                    break
-                self._global.release()  # the host slowed down meanwhile: wait again
-            now = self._clock()
-            state.inflight += 1
-            pace.started(now)
-        try:
-            yield Ticket(state, now, now - queued, self._clock)
-        finally:
-            state.inflight -= 1
-            state.finished += 1
-            state.freed.set()
-            self._global.release()
+    def slot(self, host: str, url: URL | None = None) -> Slot:
+        """Hold a request slot for ``host`` (``url``: the URL requested, which says where robots.txt is).
+
+        ``async with gate.slot(host, url) as ticket:``; the slot is given back when the block ends.
+        """
+        return Slot(self, host, url)
 
     @property
     def _reads_robots(self) -> bool:
@@ -179,3 +152,150 @@ class RequestGate:
                     )
                 state.pace.set_floor(max(self._floor, min(delay, self._cap)))
         state.robots_read = True  # not when cancelled: the next request reads it then
+
+
+class Slot:
+    """One request's slot at a :class:`RequestGate`, held for the length of an ``async with``.
+
+    A class rather than an ``asynccontextmanager`` generator: the slot is taken for every
+    request, and the generator's machinery cost more than what the slot does.
+    """
+
+    __slots__ = ("_gate", "_host", "_state", "_url")
+
+    def __init__(self, gate: RequestGate, host: str, url: URL | None) -> None:
+        self._gate = gate
+        self._host = host
+        self._url = url
+        self._state: _Host | None = None
+
+    async def __aenter__(self) -> Ticket:
+        gate, host, url = self._gate, self._host, self._url
+        clock = gate._clock
+        queued = clock()
+        state = gate._hosts.get(host)
+        if state is None:
+            pace = HostPace(gate._ceiling, gate._floor, gate._cap, gate._pause_cap)
+            state = gate._hosts[host] = _Host(pace)
+        if state.origin is None and url is not None:
+            state.origin = url.origin()
+        self._state = state
+        if state.taken:  # others are ahead: wait in line
+            place: asyncio.Future[float | None] = asyncio.get_running_loop().create_future()
+            state.queue.append(place)
+            try:
+                start = await place
+            except asyncio.CancelledError:
+                _leave(gate, state, place)
+                raise
+            if start is not None:  # its slot was taken for it, from the queue
+                return Ticket(state, start, start - queued, clock)
+            # the turn has come to it
+        else:
+            start = _start_now(gate, state)
+            if start is not None:  # nobody ahead, and nothing to wait for
+                return Ticket(state, start, start - queued, clock)
+            state.taken = True
+        try:
+            start = await self._wait(state)
+        finally:
+            _pass_turn(gate, state)
+        return Ticket(state, start, start - queued, clock)
+
+    async def _wait(self, state: _Host) -> float:
+        """With the host's turn: wait until a slot may be taken, take it, and return the start time."""
+        gate, host, pace, clock = self._gate, self._host, state.pace, self._gate._clock
+        while True:
+            # the first request goes alone: robots.txt is read once the host has answered
+            limit = pace.limit if state.finished or not gate._reads_robots else 1
+            if state.inflight >= limit:
+                state.freed.clear()
+                await state.freed.wait()
+                continue
+            if state.answered and not state.robots_read:
+                state.inflight += 1  # robots.txt is a request to the host like the others
+                try:
+                    await gate._read_robots(host, state)
+                finally:
+                    state.inflight -= 1
+                continue
+            delay = pace.ready_at() - clock()
+            if delay > 0:
+                await asyncio.sleep(delay)
+                continue
+            await gate._global.acquire()
+            if state.inflight < limit and pace.ready_at() <= clock():
+                break
+            gate._global.release()  # the host slowed down meanwhile: wait again
+        now = clock()
+        state.inflight += 1
+        pace.started(now)
+        return now
+
+    async def __aexit__(self, *_exc: object) -> None:
+        state = self._state
+        assert state is not None
+        state.inflight -= 1
+        state.finished += 1
+        state.freed.set()
+        self._gate._global.release()
+
+
+class _Semaphore(asyncio.Semaphore):
+    """``asyncio.Semaphore`` that can also be taken without an await, when nothing waits."""
+
+    def take_now(self) -> bool:
+        """Take a unit if :meth:`acquire` would at once (its own first step); False otherwise."""
+        if self.locked():  # no unit left, or others wait for one (first come first served)
+            return False
+        self._value -= 1
+        return True
+
+
+def _start_now(gate: RequestGate, state: _Host) -> float | None:
+    """Take a slot for a request to the host, if one may start at once: the loop of
+    :meth:`Slot._wait` would take it on its first pass without waiting for anything.
+    Returns its start time, or None (then nothing was taken)."""
+    pace = state.pace
+    limit = pace.limit if state.finished or not gate._reads_robots else 1
+    if (
+        state.inflight >= limit
+        or (state.answered and not state.robots_read)
+        or pace.ready_at() > gate._clock()
+        or not gate._global.take_now()
+    ):
+        return None
+    now = gate._clock()
+    state.inflight += 1
+    pace.started(now)
+    return now
+
+
+def _pass_turn(gate: RequestGate, state: _Host) -> None:
+    """The request with the turn is done with it: give a slot to each request behind it that
+    may start at once, in order, and the turn to the first one that may not."""
+    queue = state.queue
+    while queue:
+        place = queue.popleft()
+        if place.done():  # cancelled while it waited
+            continue
+        start = _start_now(gate, state)
+        place.set_result(start)
+        if start is None:
+            return  # the turn is its now
+    state.taken = False
+
+
+def _leave(gate: RequestGate, state: _Host, place: asyncio.Future[float | None]) -> None:
+    """A request waiting in line was cancelled: leave the line, and give back what it was given."""
+    if not place.done() or place.cancelled():
+        with contextlib.suppress(ValueError):
+            state.queue.remove(place)
+        return
+    start = place.result()
+    if start is None:  # it had just been given the turn
+        _pass_turn(gate, state)
+    else:  # it had just been given its slot, which it will never use
+        state.inflight -= 1
+        state.freed.set()
+        gate._global.release()

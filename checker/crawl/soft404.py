@@ -32,31 +32,40 @@ from .scan import scan_heads
 __all__ = ["HEAD_CHARS", "PageInfo", "analyse_html", "decode_html", "page_anchors", "redirect_soft404"]
 
 _APOS = "['’]"
-_NOT_FOUND = re.compile(
-    "|".join(
-        [
-            r"\bnot\s+found\b",
-            r"\b(?:cannot|can" + _APOS + r"?t|could\s+not|couldn" + _APOS + r"?t)\s+be\s+(?:found|located)\b",
-            r"\b(?:cannot|can"
-            + _APOS
-            + r"?t|could\s+not|couldn"
-            + _APOS
-            + r"?t)\s+find\s+(?:th(?:at|is|e))\s+page\b",
-            r"\bno\s+longer\s+(?:available|exists?)\b",
-            r"\b(?:page|document|file)\s+(?:does\s+not|doesn" + _APOS + r"?t)\s+exist\b",
-            r"\bpage\s+(?:is\s+)?missing\b",
-            r"\b(?:error|http)\s*404\b",
-            r"\b404\s*(?:error|[-–—:|])",
-            r"^\s*404\s*$",
-        ]
-    ),
-    re.IGNORECASE,
+#: what a title or heading says when the page does not exist (any one, in any case)
+_NOT_FOUND_PHRASES = (
+    r"\bnot\s+found\b",
+    r"\b(?:cannot|can" + _APOS + r"?t|could\s+not|couldn" + _APOS + r"?t)\s+be\s+(?:found|located)\b",
+    r"\b(?:cannot|can"
+    + _APOS
+    + r"?t|could\s+not|couldn"
+    + _APOS
+    + r"?t)\s+find\s+(?:th(?:at|is|e))\s+page\b",
+    r"\bno\s+longer\s+(?:available|exists?)\b",
+    r"\b(?:page|document|file)\s+(?:does\s+not|doesn" + _APOS + r"?t)\s+exist\b",
+    r"\bpage\s+(?:is\s+)?missing\b",
+    r"\b(?:error|http)\s*404\b",
+    r"\b404\s*(?:error|[-–—:|])",
+    r"^\s*404\s*$",
 )
-_CHALLENGE_TITLE = re.compile(
-    r"just a moment|attention required|checking your browser|verify(?:ing)? you are (?:a )?human"
-    r"|are you a robot|captcha|request unsuccessful|ddos protection",
-    re.IGNORECASE,
+_NOT_FOUND = re.compile("|".join(_NOT_FOUND_PHRASES), re.IGNORECASE)
+#: every phrase above spells one of these words as it is (a test checks): an ASCII text
+#: without any of them, in any case, cannot match, and is not searched
+_NOT_FOUND_WORDS = ("found", "located", "page", "longer", "exist", "missing", "404")
+_CHALLENGE_PHRASES = (
+    "just a moment",
+    "attention required",
+    "checking your browser",
+    "verify(?:ing)? you are (?:a )?human",
+    "are you a robot",
+    "captcha",
+    "request unsuccessful",
+    "ddos protection",
 )
+_CHALLENGE_TITLE = re.compile("|".join(_CHALLENGE_PHRASES), re.IGNORECASE)
+_CHALLENGE_WORDS = (
+    "moment", "required", "browser", "human", "robot", "captcha", "unsuccessful", "protection"
+)  # fmt: skip
 #: the title and headings are looked for in this much of the page: all of what is read when a link
 #: has no fragment (fetch reads 128 KiB then), so that a fragment never changes the verdict,
 #: and a bound on the scan of a hostile page of megabytes
@@ -122,6 +131,23 @@ def _clean(text: str) -> str:
     return " ".join(text.split())
 
 
+def _matches(pattern: re.Pattern[str], words: tuple[str, ...], text: str) -> bool:
+    """``pattern.search(text)``, where every match of ``pattern`` (case-insensitive) holds one
+    of ``words``: an ASCII text that holds none of them is answered without the search.
+
+    Only for ASCII: there, matching regardless of case is matching the lowercased text, while
+    ``re.IGNORECASE`` also lets "ſ" match "s" and "K" (the Kelvin sign) match "k".
+    """
+    if text.isascii():
+        lowered = text.lower()
+        for word in words:
+            if word in lowered:
+                break
+        else:
+            return False
+    return pattern.search(text) is not None
+
+
 def analyse_html(body: bytes, charset: str | None, *, anchors: bool = True) -> PageInfo:
     """Read an HTML body (see module docstring); ``anchors=False`` skips the anchors (None).
 
@@ -133,12 +159,15 @@ def analyse_html(body: bytes, charset: str | None, *, anchors: bool = True) -> P
     heads = scan_heads(text[:HEAD_CHARS])
     title = _clean(heads.title) if heads.title is not None else ""
     not_found = None
+    looked: list[str] = []  # a heading often repeats the title: the same answer, asked once
     for candidate in [title, *(_clean(h) for h in heads.headings)]:
-        if candidate and len(candidate) <= 200 and _NOT_FOUND.search(candidate):
-            not_found = candidate
-            break
+        if candidate and len(candidate) <= 200 and candidate not in looked:
+            if _matches(_NOT_FOUND, _NOT_FOUND_WORDS, candidate):
+                not_found = candidate
+                break
+            looked.append(candidate)
     lowered = text[:65536].lower()
-    challenge = bool(title and _CHALLENGE_TITLE.search(title)) or any(
+    challenge = bool(title and _matches(_CHALLENGE_TITLE, _CHALLENGE_WORDS, title)) or any(
         m in lowered for m in _CHALLENGE_MARKERS
     )
     return PageInfo(

@@ -128,6 +128,9 @@ class _Stream:
     def at_eof(self) -> bool:
         return self._buf.tell() == len(self._buf.getvalue())
 
+    def exception(self) -> BaseException | None:
+        return None
+
 
 async def test_gzip_bomb_decompression_is_capped() -> None:
     bomb = gzip_bomb()
