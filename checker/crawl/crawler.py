@@ -312,6 +312,7 @@ async def crawl(
             intake.take(key, want_anchors)
         intake.close(None)
     sent = _Sent()
+    notes: list[str] = []
     try:
         if not intake.schedule.done:
             budget = config.max_time
@@ -325,6 +326,7 @@ async def crawl(
                         ssl_context=ssl_context,
                         on_resolved=collector.note_resolved,
                         sent=sent,
+                        notes=notes,
                     )
             except TimeoutError:
                 if not budget or not timer.expired():
@@ -347,6 +349,7 @@ async def crawl(
         network_down=network_down,
         requests=sent.count,
         elapsed=time.monotonic() - started,
+        notes=tuple(notes),
     )
 
 
@@ -448,13 +451,17 @@ async def _run(
     ssl_context: ssl.SSLContext | None,
     on_resolved: Callable[[str, list[str]], None],
     sent: _Sent,
+    notes: list[str],
 ) -> None:
+    """Check what ``intake`` schedules; the request gate's notes go into ``notes`` (also when
+    the run is cut short)."""
     inner = resolver if resolver is not None else DefaultResolver()
     connect_guard = ConnectGuard(config)
     guard = GuardResolver(
         inner, config, owns_inner=resolver is None, on_resolved=on_resolved, connect_guard=connect_guard
     )
     probe = DnsProbe(guard, config.dns_probes, config.dns_probe_timeout)
+    gate = RequestGate(config.concurrency, config.host_concurrency, config.host_interval)
     try:
         connector = aiohttp.TCPConnector(
             resolver=guard,
@@ -480,12 +487,7 @@ async def _run(
             max_headers=128,  # an endless stream of headers is a bad response, not a memory leak
         )
         async with session:
-            fetcher = Fetcher(
-                session,
-                config,
-                RequestGate(config.concurrency, config.host_concurrency, config.host_interval),
-                random.Random(),
-            )
+            fetcher = Fetcher(session, config, gate, random.Random())
 
             async def one(url: str, want_anchors: bool) -> None:
                 dns_works: bool | None = None
@@ -514,6 +516,7 @@ async def _run(
                 for check in checks:  # the input failed: stop what runs (crawl() raises its error)
                     check.cancel()
     finally:
+        notes.extend(gate.notes)
         await probe.close()
         await guard.close()
 

@@ -286,4 +286,4 @@ def _stage(
             f"{relative} site-relative links (such as /digital/...) were not checked; "
             "give --base-url to check them.",
         )
-    return LinkStage(results, summary, notes)
+    return LinkStage(results, summary, notes + report.notes)

@@ -186,6 +186,8 @@ class CrawlReport:
     network_down: bool
     requests: int
     elapsed: float
+    #: plain-English lines for the run's notes (a host's Crawl-delay that was capped)
+    notes: tuple[str, ...] = ()
 
 
 @functools.lru_cache(maxsize=1 << 14)  # a pure function, asked again and again for the same URLs

@@ -27,6 +27,7 @@ from checker.crawl import CrawlConfig, crawl
 from checker.crawl.limits import RequestGate
 from checker.crawl.pacing import FIRST_GAP, RECOVERY_STEPS, HostPace
 from checker.crawl.robots import MAX_BYTES, crawl_delay, product_token
+from checker.engine import links as links_stage
 from checker.model.links import ErrorKind, LinkStatus
 
 from .sites import UNKNOWN_HOST, Handler, SiteServer, html, redirect, slow, status
@@ -490,3 +491,17 @@ def test_pacing_settings_reach_the_crawler() -> None:
     assert pacing == (crawler.host_concurrency, crawler.host_interval, crawler.robots) == (8, 0.0, True)
     chosen = config("--host-concurrency", "3", "--host-interval", "0.25", "--no-robots")
     assert (chosen.host_concurrency, chosen.host_interval, chosen.robots) == (3, 0.25, False)
+
+
+async def test_a_capped_crawl_delay_reaches_the_report_and_the_run_notes(recording: _Recording) -> None:
+    recording.routes[HOST] = {"/robots.txt": _text("User-agent: checker\nCrawl-delay: 600\n")}
+    recording.resolver = recording.make_resolver()
+    config = dataclasses.replace(BASE, robots=True, max_host_interval=0.2)
+    urls = [f"http://{HOST}/doc/1", f"http://{HOST}/doc/2"]
+    report = await crawl(urls, config, resolver=recording.resolver)
+    note = (
+        f"{HOST} asks for 600 s between requests (Crawl-delay in its robots.txt); checker kept 0.2 s "
+        "between them, the most it waits for one host"
+    )
+    assert report.notes == (note,)
+    assert note in links_stage._stage(report, {}, 0, None).notes
