@@ -12,23 +12,23 @@ import html
 import re
 import unicodedata
 
-_TYPOGRAPHY = str.maketrans(
-    {
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201a": "'",
-        "\u201b": "'",
-        "\u2032": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u201e": '"',
-        "\u2033": '"',
-        "\u2026": "...",
-        "\u00a0": " ",
-        "\u2013": "-",
-        "\u2014": "-",
-    }
-)
+#: each character the publication's build prints as plain ASCII, and what it prints
+_PLAIN = {
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201a": "'",
+    "\u201b": "'",
+    "\u2032": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u201e": '"',
+    "\u2033": '"',
+    "\u2026": "...",
+    "\u00a0": " ",
+    "\u2013": "-",
+    "\u2014": "-",
+}
+_TYPOGRAPHY = str.maketrans(_PLAIN)
 _BR = re.compile(r"\s*<br\s*/?>\s*", re.IGNORECASE)
 _SPACES = re.compile(r"\s+")
 #: a Markdown backslash escape (``\&``, ``\*``): the character after it is shown as written
@@ -44,6 +44,12 @@ _NOT_WORD = re.compile(r"[^a-z0-9 ]+")
 def plain_typography(text: str) -> str:
     """Curly quotes, ellipsis and dashes as the publication's build prints them: plain ASCII."""
     return text.translate(_TYPOGRAPHY)
+
+
+def typography_changes() -> tuple[tuple[str, str], ...]:
+    """Each character ``plain_typography`` changes and what it becomes, by code point: all outside
+    ASCII and in the BMP, each becoming ASCII (a test checks this against every code point)."""
+    return tuple(sorted((char, plain) for char, plain in _PLAIN.items() if plain != char))
 
 
 def collapse_breaks(text: str) -> str:

@@ -28,6 +28,8 @@ KIND = "strategy-title"
 
 @dataclass(frozen=True)
 class Options:
+    """Where the strategy chapter is."""
+
     strategy: str = (
         ""  # the chapter's file name (a glob matched from the end of its path); "": by its headings
     )

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
 
+from checker.checks import NoOptions
 from checker.engine.api import CheckKind, Context, Rule, Scope
 from checker.model import DepartmentBlock, Page
 from checker.model.finding import Finding
@@ -21,12 +22,9 @@ MISSING, UNKNOWN, MISMATCH = "crest-missing", "crest-unknown", "crest-mismatch"
 
 
 @dataclass(frozen=True)
-class NoOptions:
-    pass
-
-
-@dataclass(frozen=True)
 class AllowedOptions:
+    """Which crests ``crest-unknown`` allows, and how a crest class is told apart."""
+
     allowed: tuple[str, ...] = ("logo-single", "logo-bis", "logo-ho", "logo-mod")
     prefix: str = "logo-"  # beside an allowed crest, only classes with this prefix are taken for crests
     ignore: tuple[str, ...] = ()  # heading classes that are never crests

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 
+from checker.checks import NoOptions
 from checker.engine.api import CheckKind, Context, Rule, Scope
 from checker.model import DepartmentBlock, Heading, Page
 from checker.model.finding import Finding
@@ -20,9 +20,7 @@ from checker.model.registry import Department
 UNKNOWN, DUPLICATE, ORDER = "department-unknown", "department-duplicate", "department-order"
 
 
-@dataclass(frozen=True)
-class Options:
-    pass
+Options = NoOptions  # these kinds take no options
 
 
 def check_unknown(

@@ -47,6 +47,8 @@ KIND = "index-coverage"
 
 @dataclass(frozen=True)
 class Options:
+    """Where the index page is."""
+
     index: str = "_index.md"  # the index page's file name (a glob matched from the end of its path)
 
 

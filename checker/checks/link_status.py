@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from checker.checks import NoOptions
 from checker.engine.api import CheckKind, Context, LinkSite, Rule, Scope
 from checker.model.finding import Finding, Severity
 from checker.model.links import LinkResult, LinkStatus
@@ -29,6 +30,8 @@ FIELDS = frozenset(
 
 @dataclass(frozen=True)
 class StatusOptions:
+    """Which statuses a ``link-status`` rule reports, and when a lasting failure escalates."""
+
     statuses: tuple[str, ...] = ()
     #: a failure that has lasted this many checked runs in a row (the link store counts them)
     #: is an error, whatever the rule's level: one bad night warns, a week fails. 0: never.
@@ -42,17 +45,19 @@ class StatusOptions:
 
 @dataclass(frozen=True)
 class RedirectOptions:
+    """Which redirects ``link-redirect`` reports."""
+
     min_hops: int = 2  # a chain this long is reported even when every hop is temporary
     permanent: bool = True  # report a single permanent (301/308) redirect
 
 
-@dataclass(frozen=True)
-class FragmentOptions:
-    pass
+FragmentOptions = NoOptions  # link-fragment takes no options
 
 
 @dataclass(frozen=True)
 class SlowOptions:
+    """How slow an answer ``link-slow`` reports."""
+
     seconds: float = 5.0
 
 

@@ -15,8 +15,8 @@ miss rewritten, or for a bare ``[Read more »]`` the department's strategy from 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
+from checker.checks import NoOptions
 from checker.engine.api import CheckKind, Context, LinkSite, Rule, Scope
 from checker.model import LinkKind
 from checker.model.finding import Finding
@@ -24,9 +24,7 @@ from checker.model.finding import Finding
 KIND = "link-target"
 
 
-@dataclass(frozen=True)
-class Options:
-    pass
+Options = NoOptions  # this kind takes no options
 
 
 def _target(site: LinkSite, context: Context) -> str:

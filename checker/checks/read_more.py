@@ -12,8 +12,8 @@ A ``[Read more »]`` with no target counts as present: ``link-missing-url`` repo
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
+from checker.checks import NoOptions
 from checker.engine.api import CheckKind, Context, Rule, Scope
 from checker.model import DepartmentBlock, Page
 from checker.model.finding import Finding
@@ -21,9 +21,7 @@ from checker.model.finding import Finding
 KIND = "read-more"
 
 
-@dataclass(frozen=True)
-class Options:
-    pass
+Options = NoOptions  # this kind takes no options
 
 
 def check(rule: Rule[Options], page: Page, block: DepartmentBlock, context: Context) -> Iterator[Finding]:

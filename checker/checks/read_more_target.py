@@ -16,9 +16,9 @@ document for both. The path's case and the query still matter.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
+from checker.checks import NoOptions
 from checker.engine.api import CheckKind, Context, LinkSite, Rule, Scope
 from checker.model.finding import Finding
 from checker.model.links import fetch_key
@@ -28,9 +28,7 @@ KIND = "read-more-target"
 NO_STRATEGY = "its URL is not in the department registry yet"
 
 
-@dataclass(frozen=True)
-class Options:
-    pass
+Options = NoOptions  # this kind takes no options
 
 
 def document_key(url: str) -> str:

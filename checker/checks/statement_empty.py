@@ -7,8 +7,8 @@ Passes: a statement with one or more paragraphs of text.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
+from checker.checks import NoOptions
 from checker.engine.api import CheckKind, Context, Rule, Scope
 from checker.model import DepartmentBlock, Page
 from checker.model.finding import Finding
@@ -16,9 +16,7 @@ from checker.model.finding import Finding
 KIND = "statement-empty"
 
 
-@dataclass(frozen=True)
-class Options:
-    pass
+Options = NoOptions  # this kind takes no options
 
 
 def check(rule: Rule[Options], page: Page, block: DepartmentBlock, context: Context) -> Iterator[Finding]:

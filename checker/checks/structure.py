@@ -23,6 +23,8 @@ _FAULTS = tuple(fault.value for fault in Fault)
 
 @dataclass(frozen=True)
 class Options:
+    """Which faults a ``structure-*`` rule reports."""
+
     faults: tuple[str, ...] = ()  # which kinds of problem this rule reports
 
     def __post_init__(self) -> None:

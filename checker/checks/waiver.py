@@ -32,6 +32,8 @@ FIELDS = frozenset({"rules", "until", "reason", "problem", "consequence", "where
 
 @dataclass(frozen=True)
 class Options:
+    """Which waivers a ``waiver-*`` rule reports."""
+
     problem: str = ""  # which waivers this rule reports: unused, expired or malformed
 
     def __post_init__(self) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
@@ -89,36 +88,39 @@ def _add_settings(parser: argparse.ArgumentParser, command: str) -> None:
             )
 
 
-def _parser() -> argparse.ArgumentParser:
+#: each command, what ``checker --help`` says of it, and whether it takes PATHs
+_SUBCOMMANDS = (
+    ("check", "check pages (files, folders or globs)", True),
+    ("nightly", "re-check every link, record it in the link store, write the nightly report", True),
+    ("report", "write the nightly report again from the link store", False),
+    ("prune", "remove old runs from the link store (history is kept)", False),
+    (
+        "baseline",
+        "record today's findings in a baseline file (check --baseline fails only on new ones)",
+        True,
+    ),
+    ("rules", "list every rule with its level and description", False),
+)
+
+
+def _parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The command line's parser. Given the ``command`` that runs, it has only that command's
+    subparser: each parser and option costs argparse some work (a formatter, translated strings),
+    and a check from an editor should start at once. None: every command's, for ``checker --help``
+    and what argparse says about a missing or unknown command."""
     parser = argparse.ArgumentParser(
         prog="checker", description="Link and content checker for department-response pages."
     )
     parser.add_argument("--version", action="version", version=f"checker {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    check = commands.add_parser("check", help="check pages (files, folders or globs)")
-    check.add_argument("paths", nargs="+", metavar="PATH")
-    nightly = commands.add_parser(
-        "nightly", help="re-check every link, record it in the link store, write the nightly report"
-    )
-    nightly.add_argument("paths", nargs="+", metavar="PATH")
-    report = commands.add_parser("report", help="write the nightly report again from the link store")
-    report.add_argument("--run", type=int, metavar="ID", help="report on this run (default: the newest)")
-    prune = commands.add_parser("prune", help="remove old runs from the link store (history is kept)")
-    baseline = commands.add_parser(
-        "baseline",
-        help="record today's findings in a baseline file (check --baseline fails only on new ones)",
-    )
-    baseline.add_argument("paths", nargs="+", metavar="PATH")
-    rules = commands.add_parser("rules", help="list every rule with its level and description")
-    subcommands = (
-        ("check", check),
-        ("nightly", nightly),
-        ("report", report),
-        ("prune", prune),
-        ("baseline", baseline),
-        ("rules", rules),
-    )
-    for name, sub in subcommands:
+    for name, help_text, takes_paths in _SUBCOMMANDS:
+        if command is not None and name != command:
+            continue
+        sub = commands.add_parser(name, help=help_text)
+        if takes_paths:
+            sub.add_argument("paths", nargs="+", metavar="PATH")
+        if name == "report":
+            sub.add_argument("--run", type=int, metavar="ID", help="report on this run (default: the newest)")
         sub.add_argument(
             "--config",
             type=Path,
@@ -187,8 +189,15 @@ COMMANDS = {
 }
 
 
+def _command_in(argv: Sequence[str]) -> str | None:
+    """The command ``argv`` runs when it starts with one (``checker check ...``), else None: with
+    ``checker --help check`` or no command, the parser needs every command."""
+    return argv[0] if argv and argv[0] in COMMANDS else None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = _parser(_command_in(argv)).parse_args(argv)
     stopper = Stopper()
     restore = stopper.install()
     try:
@@ -212,6 +221,8 @@ def _dispatch(args: argparse.Namespace, stopper: Stopper) -> int:
     except Exception as error:  # the last line of defence: never a bare traceback
         print(f"checker: internal error: {type(error).__name__}: {error}", file=sys.stderr)
         if os.environ.get("CHECKER_DEBUG"):
+            import traceback  # noqa: PLC0415
+
             traceback.print_exc()
         else:
             print("checker: set CHECKER_DEBUG=1 to see the traceback, and please report it", file=sys.stderr)

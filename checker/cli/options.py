@@ -11,12 +11,14 @@ from typing import TYPE_CHECKING, TextIO
 
 from checker import __version__
 from checker.config.settings import SETTINGS, Settings, Values, find_config, read_config, resolve
-from checker.engine.history import CachePolicy, RunHistory
-from checker.engine.links import LinkOptions
 from checker.engine.plan import Plan, Selection, make_plan
 from checker.errors import CheckerError, Origin
 
-if TYPE_CHECKING:  # the crawler (aiohttp) and the store (sqlite3) are imported only when used
+if TYPE_CHECKING:
+    # the crawler (aiohttp) and the store (sqlite3) are imported only when used; so are the link
+    # stage and the run history, which an offline check does without
+    from checker.engine.history import RunHistory
+    from checker.engine.links import LinkOptions
     from checker.store import Store
 
 
@@ -44,6 +46,7 @@ def plan_for(settings: Settings) -> Plan:
 
 def link_options(settings: Settings) -> LinkOptions:
     from checker.crawl import CrawlConfig  # noqa: PLC0415
+    from checker.engine.links import LinkOptions  # noqa: PLC0415
 
     defaults = CrawlConfig()
     timeout = settings.timeout
@@ -122,6 +125,8 @@ def open_settings_store(settings: Settings) -> Store:
 
 def run_history(store: Store, settings: Settings, *, cache: bool, command: str) -> RunHistory:
     """How this run uses the store: recorded always, read as a cache unless told not to."""
+    from checker.engine.history import CachePolicy, RunHistory  # noqa: PLC0415
+
     policy = (
         CachePolicy(timedelta(seconds=settings.max_age), timedelta(seconds=settings.failure_max_age))
         if cache and settings.cache

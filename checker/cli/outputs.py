@@ -22,6 +22,8 @@ def use_colour(choice: str, stream: TextIO) -> bool:
 
 @dataclass(frozen=True)
 class Output:
+    """One output of a run: a format, and the file it goes to."""
+
     format: str
     path: Path | None  # None: standard output
 

@@ -12,16 +12,16 @@ from checker.cli.outputs import Output, emit, outputs_for
 from checker.cli.progress import Progress
 from checker.config.settings import Settings
 from checker.engine.filter import FindingFilter, MinLevel
-from checker.engine.history import RunHistory
-from checker.engine.links import LinkOptions
 from checker.engine.run import RunRequest, run
 from checker.model import Page
 from checker.model.finding import Severity
 from checker.model.report import Report
 from checker.output import FORMATS, OutputOptions
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the run history and the link stage: only when links are checked
     from checker.engine.changes import Changes
+    from checker.engine.history import RunHistory
+    from checker.engine.links import LinkOptions
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 

@@ -33,6 +33,8 @@ LEVEL_WORDS = ("error", "warning", "info", OFF)
 
 @dataclass(frozen=True)
 class Profile:
+    """A rule profile from ``profiles.yaml``: rule levels, rules left out, what it extends."""
+
     name: str
     description: str = ""
     extends: str | None = None

@@ -22,11 +22,13 @@ at most 1 MiB (``yamlfile.MAX_YAML_BYTES``).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 import typing
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from checker.config.profiles import Profile, load_profiles
@@ -45,6 +47,8 @@ _ID = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 
 @dataclass(frozen=True)
 class RuleSet:
+    """What the rule folders hold: the rules, the department registry, the profiles."""
+
     rules: tuple[Rule[Any], ...]
     registry: Registry
     profiles: dict[str, Profile]
@@ -68,9 +72,16 @@ def _option(reader: Reader, node: Node, name: str, hint: Any) -> Any:
     raise TypeError(f"unsupported option type {hint!r}")  # a programming error in a check kind
 
 
+@functools.cache
+def _option_types(options: type) -> tuple[Mapping[str, Any], tuple[str, ...]]:
+    """The type of each option of a kind's options class, and their names in order: read once per
+    class (``get_type_hints`` evaluates every annotation), not once per rule file."""
+    hints = MappingProxyType(typing.get_type_hints(options))
+    return hints, tuple(field.name for field in dataclasses.fields(options))
+
+
 def read_options(reader: Reader, node: Node | None, kind: CheckKind) -> Any:
-    hints = typing.get_type_hints(kind.options)
-    names = [field.name for field in dataclasses.fields(kind.options)]
+    hints, names = _option_types(kind.options)
     if node is None:
         return kind.options()
     what = f"options of kind {kind.name!r}" + ("" if names else " (this kind takes none)")

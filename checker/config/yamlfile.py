@@ -37,6 +37,7 @@ Node = yaml.Node
 MAX_YAML_BYTES = 1024 * 1024
 #: how deep collections may nest in one (checker's own files nest four levels at most)
 MAX_DEPTH = 32
+_FIRST_READ = 64 * 1024
 
 
 class _Refused(yaml.MarkedYAMLError):
@@ -79,42 +80,73 @@ class _StrictLoader(_Strict, yaml.SafeLoader):
     """``SafeLoader`` (pure Python) composing strictly: it words every error the user sees."""
 
 
-_LOADERS: tuple[type[_Strict], ...] = (_StrictLoader,)
+def _strict_enough(root: Node | None) -> bool:
+    """Whether a tree libyaml composed is one ``_Strict`` composes too: no node reached twice (an
+    alias: libyaml shares the anchored node) and none nested more than ``MAX_DEPTH`` levels deep."""
+    seen: set[int] = set()
+    level: list[Node] = [] if root is None else [root]
+    for _ in range(MAX_DEPTH):  # the nodes at each depth in turn, the root's first
+        below: list[Node] = []
+        for node in level:
+            if id(node) in seen:
+                return False
+            seen.add(id(node))
+            if isinstance(node, yaml.SequenceNode):
+                below += node.value
+            elif isinstance(node, yaml.MappingNode):
+                for pair in node.value:
+                    below += pair
+        if not below:
+            return True
+        level = below
+    return False  # nodes deeper than MAX_DEPTH
+
+
+_FAST: type | None = None  # libyaml's parser and composer, when PyYAML was built with it
 try:
     from yaml._yaml import CParser
 except ImportError:  # pragma: no cover - PyYAML built without libyaml: the pure-Python loader alone
     pass
 else:
 
-    class _FastStrictLoader(_Strict, CParser, yaml.resolver.Resolver):
-        """The same composer on libyaml's events: the pure-Python scanner and parser were most of
-        checker's start-up (46 rule files). Any file it does not compose is read again by
-        ``_StrictLoader``, so what is accepted, and every message, is the pure-Python loader's."""
+    class _FastLoader(CParser, yaml.resolver.Resolver):
+        """libyaml's parser and composer (C) with the pure-Python loader's resolver: the
+        pure-Python scanner, parser and composer were most of checker's start-up (46 rule files).
+        It takes aliases and any nesting; ``_strict_enough`` says whether ``_Strict`` would have
+        composed the same tree, and any file it does not is read again by ``_StrictLoader``, so what
+        is accepted, and every message, is the pure-Python loader's."""
 
         def __init__(self, stream: str) -> None:
             CParser.__init__(self, stream)
-            yaml.composer.Composer.__init__(self)
             yaml.resolver.Resolver.__init__(self)
 
-    _LOADERS = (_FastStrictLoader, _StrictLoader)
+    _FAST = _FastLoader
 
 
 def _compose(text: str) -> Node | None:
-    """The document's root node, by the first loader that composes it without an error (libyaml's
-    first when there is one; a file it refuses is read again so that the error is worded alike)."""
-    for loader in _LOADERS[:-1]:
+    """The document's root node, composed by libyaml when there is one and the tree is one the
+    strict loader would compose; else (a file it refuses, whose error is to be worded alike) by
+    the strict loader."""
+    if _FAST is not None:
         try:
-            return yaml.compose(text, Loader=loader)  # type: ignore[arg-type]
+            root: Node | None = yaml.compose(text, Loader=_FAST)
         except yaml.YAMLError:
-            continue  # read again by the pure-Python loader, which says what is wrong
-    return yaml.compose(text, Loader=_LOADERS[-1])  # type: ignore[arg-type]
+            pass  # read again by the pure-Python loader, which says what is wrong
+        else:
+            if _strict_enough(root):
+                return root
+    return yaml.compose(text, Loader=_StrictLoader)
 
 
 def _read_text(path: str | Path) -> str:
     name = str(path)
     try:
         with Path(path).open("rb") as handle:
-            data = handle.read(MAX_YAML_BYTES + 1)
+            # what a file usually holds first: ``read(MAX_YAML_BYTES + 1)`` would make (and
+            # shrink) a buffer of that size for every small file
+            data = handle.read(_FIRST_READ)
+            if len(data) == _FIRST_READ:
+                data += handle.read(MAX_YAML_BYTES + 1 - _FIRST_READ)
     except FileNotFoundError:
         raise ConfigError(name, "does not exist") from None
     except OSError as exc:
@@ -134,12 +166,13 @@ def _read_text(path: str | Path) -> str:
 def load(path: str | Path, *, shipped: bool = False) -> Node | None:
     """The document's root node, or None for an empty file.
 
-    ``shipped``: one of checker's own files (the built-in rules), composed by libyaml when it is
-    there: the pure-Python scanner was most of checker's start-up. libyaml is not used for the
-    user's files, where it differs from the pure-Python loader at the edges (it takes tabs and
-    some flow keys that loader refuses, and places an empty value's line differently), and the
-    strict loader's messages are the ones users see; a test checks it composes every shipped file
-    exactly as the pure-Python loader does.
+    ``shipped``: one of checker's own files (the built-in rules), parsed and composed by libyaml
+    when it is there: the pure-Python scanner, parser and composer were most of checker's
+    start-up. libyaml is not used for the user's files, where it differs from the pure-Python
+    loader at the edges (it takes tabs and some flow keys that loader refuses, and places an
+    empty value's line differently), and the strict loader's messages are the ones users see;
+    a test (``tests/test_startup.py``) checks it composes every shipped file exactly as the
+    pure-Python loader does, and refuses what that loader refuses with its message.
     """
     name = str(path)
     text = _read_text(path)
@@ -282,29 +315,27 @@ class Reader:
             raise self.error(node, f"{what} {text!r} {exc}") from None
 
 
-#: what RE2 says about a construct it does not run, and how to say it to a rule's author
-_UNSUPPORTED = (
-    (re.compile(r"\(\?<?[=!]"), "lookaround ((?=, (?!, (?<=, (?<!)"),
-    (re.compile(r"escape sequence: \\[1-9]"), "a backreference (\\1 ... \\9)"),
-    (re.compile(r"\(\?>"), "an atomic group ((?>...))"),
-    (re.compile(r"repetition operator: [*+?}]\+"), "a possessive quantifier (*+, ++, ?+)"),
-    (re.compile(r"\(\?\("), "a conditional group ((?(1)...|...))"),
-    (re.compile(r"escape sequence: \\Z"), "\\Z (write \\z for the end of the text)"),
-    (re.compile(r"\(\?#"), "a comment group ((?#...))"),
-    (re.compile(r"\(\?[a-zA-Z]*[^imsU:)a-zA-Z]?[xauL]"), "a flag RE2 does not have (it takes i, m, s and U)"),
-    (re.compile(r"repetition size"), "a repetition count over 1000 (nested counts multiply)"),
-    (
-        re.compile(r"too large|out of memory", re.IGNORECASE),
-        "more states than RE2's 8 MiB budget for a pattern",
-    ),
+#: what RE2 says about a construct it does not run, and how to say it to a rule's author; the
+#: patterns are compiled (and cached by ``re``) when a pattern is refused, not by every run
+_UNSUPPORTED: tuple[tuple[str, re.RegexFlag, str], ...] = (
+    (r"\(\?<?[=!]", re.NOFLAG, "lookaround ((?=, (?!, (?<=, (?<!)"),
+    (r"escape sequence: \\[1-9]", re.NOFLAG, "a backreference (\\1 ... \\9)"),
+    (r"\(\?>", re.NOFLAG, "an atomic group ((?>...))"),
+    (r"repetition operator: [*+?}]\+", re.NOFLAG, "a possessive quantifier (*+, ++, ?+)"),
+    (r"\(\?\(", re.NOFLAG, "a conditional group ((?(1)...|...))"),
+    (r"escape sequence: \\Z", re.NOFLAG, "\\Z (write \\z for the end of the text)"),
+    (r"\(\?#", re.NOFLAG, "a comment group ((?#...))"),
+    (r"\(\?[a-zA-Z]*[^imsU:)a-zA-Z]?[xauL]", re.NOFLAG, "a flag RE2 does not have (it takes i, m, s and U)"),
+    (r"repetition size", re.NOFLAG, "a repetition count over 1000 (nested counts multiply)"),
+    (r"too large|out of memory", re.IGNORECASE, "more states than RE2's 8 MiB budget for a pattern"),
 )
 
 
 def _unsupported(reason: str, text: str = "") -> str:
     if "(?P" in reason and "(?P=" in text:
         reason = "invalid escape sequence: \\1"  # RE2 says only "(?P"
-    for pattern, construct in _UNSUPPORTED:
-        if pattern.search(reason):
+    for pattern, flags, construct in _UNSUPPORTED:
+        if re.search(pattern, reason, flags):
             return (
                 f"uses {construct}, which checker's regular expressions do not support: they run on "
                 "RE2, in time linear in the text; rewrite it without that"

@@ -46,6 +46,8 @@ _URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 
 @dataclass(frozen=True)
 class PageFile:
+    """One page file to check: how it is shown, and its key."""
+
     path: str  # as shown to the user
     key: str  # relative to the run's root, with "/": the page's identity in fingerprints
 

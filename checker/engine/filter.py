@@ -25,6 +25,8 @@ class FindingFilter(Protocol):
 
 @dataclass(frozen=True)
 class MinLevel:
+    """``--min-level``: leaves out the findings below a level."""
+
     level: Severity
 
     @property

@@ -29,6 +29,8 @@ class Selection:
 
 @dataclass(frozen=True)
 class Plan:
+    """The rules that run and at which level, with every rule loaded."""
+
     rule_set: RuleSet
     selected: tuple[Rule[Any], ...]  # the rules that run, at this run's levels
     rules: tuple[RuleInfo, ...]  # every loaded rule, for formatters and `checker rules`

@@ -18,9 +18,7 @@ from checker.engine.collect import collect
 from checker.engine.evaluate import evaluate, link_sites
 from checker.engine.filter import FindingFilter, apply_filters
 from checker.engine.fingerprint import fingerprint
-from checker.engine.history import RunHistory
 from checker.engine.kinds import placeholder_test
-from checker.engine.links import LinkOptions, LinkProgress, LinkStage, check_links, check_links_as_parsed
 from checker.engine.pages import ParsedPages, parse_pages
 from checker.engine.plan import Plan
 from checker.engine.waivers import apply_waivers
@@ -30,12 +28,18 @@ from checker.model.finding import Finding, Severity
 from checker.model.links import LinkResult
 from checker.model.report import Report
 
-if TYPE_CHECKING:  # changes (git, subprocess) is imported only with --changed-since
+if TYPE_CHECKING:
+    # changes (git, subprocess) is imported only with --changed-since; history and links (the
+    # URL rules, the crawler's options) only when links are checked
     from checker.engine.changes import Changes
+    from checker.engine.history import RunHistory
+    from checker.engine.links import LinkOptions, LinkProgress, LinkStage
 
 
 @dataclass(frozen=True)
 class RunRequest:
+    """What a run is asked to do: the paths, the plan, and how links are checked."""
+
     paths: Sequence[str]
     plan: Plan
     links: LinkOptions | None = None  # None: offline, no link is fetched
@@ -95,6 +99,8 @@ def _parse_then_check(links: _Links, parsed: ParsedPages) -> tuple[list[Page], l
 
     Parsing here while links are checked would hold up the event loop for each page, and every
     request then in flight would seem slower than it is (``link-slow``, timeouts)."""
+    from checker.engine.links import check_links  # noqa: PLC0415
+
     pages, errors = _split(parsed)
     parsed.close()  # the workers, if any, are done
     history = links.history
@@ -129,6 +135,8 @@ def _parse_and_check(links: _Links, parsed: ParsedPages) -> tuple[list[Page], li
     to the crawler as the page arrives, and its occurrences to the store, so the run takes about
     as long as the slower of the two rather than both."""
     import asyncio  # noqa: PLC0415
+
+    from checker.engine.links import check_links_as_parsed  # noqa: PLC0415
 
     pages: list[Page] = []
     errors: list[CheckerError] = []

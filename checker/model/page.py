@@ -18,12 +18,16 @@ from datetime import date
 
 @dataclass(frozen=True, order=True, slots=True)
 class Position:
+    """A place in the source: 1-based line and column (in characters)."""
+
     line: int
     column: int
 
 
 @dataclass(frozen=True, order=True, slots=True)
 class Span:
+    """A range of the source, ``start`` to ``end`` (the end column exclusive)."""
+
     start: Position
     end: Position
 
@@ -54,6 +58,8 @@ class LinkKind(enum.Enum):
 
 @dataclass(frozen=True, slots=True)
 class Link:
+    """One link (or near miss) on a page, as written."""
+
     text: str
     url: str  # as written (entity-decoded); "" when the link has no target
     kind: LinkKind
@@ -76,6 +82,8 @@ class Link:
 
 @dataclass(frozen=True, slots=True)
 class Heading:
+    """A department block's heading."""
+
     raw: str  # heading text as written, e.g. "Cabinet<br>Office"
     name: str  # <br> collapsed to one space: "Cabinet Office"
     span: Span
@@ -86,6 +94,8 @@ class Heading:
 
 @dataclass(frozen=True, slots=True)
 class Statement:
+    """A department block's statement."""
+
     text: str  # source text of the statement, lines joined with "\n", blank lines dropped
     span: Span  # the statement block, opener to closer
     text_span: Span | None  # first to last character of text; None when empty
@@ -95,6 +105,8 @@ class Statement:
 
 @dataclass(frozen=True, slots=True)
 class DepartmentBlock:
+    """One department's block: its heading and statement."""
+
     span: Span
     heading: Heading | None
     statement: Statement | None
@@ -162,6 +174,8 @@ class Waiver:
 
 @dataclass(frozen=True, slots=True)
 class Page:
+    """One page: its action, department blocks, links, problems and waivers."""
+
     path: str
     kind: PageKind
     action_number: int | None

@@ -16,6 +16,8 @@ from checker.text import name_key
 
 @dataclass(frozen=True)
 class Department:
+    """One department of the registry (``departments.yaml``)."""
+
     name: str
     abbreviation: str | None
     aliases: tuple[str, ...]
@@ -26,6 +28,8 @@ class Department:
 
 @dataclass(frozen=True)
 class Registry:
+    """The departments of the publication, looked up by name, abbreviation or alias."""
+
     departments: tuple[Department, ...]
     source: str = ""
 

@@ -48,6 +48,8 @@ class RuleFailure:
 
 @dataclass(frozen=True)
 class Report:
+    """What a run found: the findings, the pages checked, what went wrong."""
+
     findings: tuple[Finding, ...]
     files: tuple[str, ...]  # pages checked (display paths)
     errors: tuple[CheckerError, ...] = ()  # pages that could not be read

@@ -11,6 +11,8 @@ from checker.model.report import Report, RuleInfo
 
 @dataclass(frozen=True)
 class OutputOptions:
+    """How a formatter writes: colours, and the environment it may read."""
+
     colour: bool = False  # ANSI colours (text, on a terminal)
     #: the process environment as the CLI passes it (``os.environ``), for formatters that read it
     #: (github: ``$GITHUB_STEP_SUMMARY``); empty by default, so a formatter never reads the real one

@@ -40,6 +40,8 @@ MAX_DIGITS = 6
 
 @dataclass(frozen=True)
 class Action:
+    """The page's ``#Action NN: Title`` heading: its number, title and place."""
+
     number: int | None  # None: more than MAX_DIGITS digits, a heading with no usable number
     title: str | None
     span: Span

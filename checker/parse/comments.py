@@ -45,6 +45,8 @@ _WAIVER_BODY = re.compile(r"\s*checker\b", re.IGNORECASE)
 
 @dataclass(frozen=True)
 class CommentLine:
+    """The text of a comment on one line."""
+
     number: int
     column: int  # where ``text`` starts (1-based)
     text: str  # the comment's text on this line, stripped (never empty)
@@ -52,6 +54,8 @@ class CommentLine:
 
 @dataclass(frozen=True)
 class Comment:
+    """One comment (``{::comment}`` or ``<!-- -->``): where it is, its text."""
+
     span: Span  # opener to closer (end column exclusive); an unclosed one: to the end of its line
     lines: tuple[CommentLine, ...]  # its text, line by line
     closed: bool = True  # False: a {::comment} never closed, which the build prints as text
@@ -72,6 +76,8 @@ class Reading:
 
 @dataclass
 class _Open:
+    """A comment opened and not yet closed."""
+
     start: Position
     lines: list[CommentLine] = field(default_factory=list)
     inner: Position | None = None  # an HTML comment: the first <!-- inside it

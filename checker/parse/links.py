@@ -35,7 +35,6 @@ import bisect
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from typing import Any, NamedTuple
 
 from markdown_it import MarkdownIt
@@ -97,6 +96,8 @@ def is_read_more(text: str) -> bool:
 
 @dataclass(frozen=True)
 class _Unresolved:
+    """A link with no target (or a near miss), found in an inline source."""
+
     start: int  # offsets in the inline source, which is the block token's ``content`` object
     end: int
     text: str
@@ -106,6 +107,8 @@ class _Unresolved:
 
 @dataclass(frozen=True)
 class _NearMiss:
+    """A link an editor meant but CommonMark does not make."""
+
     end: int  # just past the last character of the near miss
     detail: str
     rewrite: str
@@ -396,40 +399,12 @@ class _Aligner:
         return Span.of(line, column, end_line, end_column)
 
 
-class _AnchorFinder(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.found: list[tuple[int, int, int, str]] = []  # line, column, length, href
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag != "a":
-            return
-        for name, value in attrs:
-            if name == "href":
-                line, column = self.getpos()
-                self.found.append((line, column, len(self.get_starttag_text() or ""), value or ""))
-
-    def parse_marked_section(self, i: int, report: bool = True) -> int:
-        """``<![word ...``: a marked section, or, for a word the standard library does not know
-        (``<![img](a.png)``), a bogus comment up to the next ``>``, as browsers read it.
-
-        The standard library raises ``AssertionError`` there (Python 3.11), which would make
-        an editor's typo an internal error of the whole run.
-        """
-        try:
-            return super().parse_marked_section(i, report)
-        except AssertionError:
-            end = self.rawdata.find(">", i + 3)
-            return -1 if end < 0 else end + 1
-
-
 def _html_anchors(html: str) -> list[tuple[int, int, int, str]]:
     if "<a" not in html.lower():
         return []  # no <a tag, no anchor: most inline HTML is <br>
-    finder = _AnchorFinder()
-    finder.feed(html)
-    finder.close()
-    return finder.found
+    from checker.parse.anchors import html_anchors  # noqa: PLC0415  # html.parser: only when needed
+
+    return html_anchors(html)
 
 
 def _label_text(children: Sequence[Token], start: int) -> str:

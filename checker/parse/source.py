@@ -48,6 +48,8 @@ _BOMS = (
 
 @dataclass(frozen=True)
 class Source:
+    """A page file's text, as read."""
+
     path: str
     text: str  # normalised: no BOM, "\n" line ends
     is_html: bool = False  # an HTML document, for ``checker.parse.html``

@@ -25,6 +25,8 @@ _REMEMBERED = 256  # the longest heading whose name is remembered
 
 @dataclass
 class _Open:
+    """A block opened and not yet closed."""
+
     line: Line
     role: str
 
@@ -34,6 +36,8 @@ class _Open:
 
 @dataclass
 class _Statement:
+    """A statement block being read."""
+
     opener: Line
     lines: list[Line] = field(default_factory=list)
     end: Line | None = None
@@ -41,6 +45,8 @@ class _Statement:
 
 @dataclass
 class _Department:
+    """A department block being read."""
+
     opener: Line
     heading: Heading | None = None
     heading_line: int = 0
