@@ -23,7 +23,7 @@ from checker.checks.publication import (
     action_label,
     action_order,
     action_pages,
-    responses,
+    all_responses,
     title_span,
     visible_lines,
 )
@@ -82,8 +82,11 @@ def check(rule: Rule[Options], context: Context) -> Iterator[Finding]:
     actions = {action_key(page) for page in pages}
     total = len(actions)
     by_department: dict[str, list[Response]] = {}
-    for response in responses(pages, context.registry):
-        by_department.setdefault(response.key, []).append(response)
+    kept = {id(page) for page in pages}
+    # ``responses(pages, context)``: the run's responses (shared, in the same order) on these pages
+    for response in all_responses(context):
+        if id(response.page) in kept:
+            by_department.setdefault(response.key, []).append(response)
     for answers in by_department.values():
         answered = {action_key(response.page) for response in answers}
         if len(answered) <= options.most * total:

@@ -22,12 +22,21 @@ class Options:
     replacement: str = "https"
 
 
+def scheme_of(url: str) -> str | None:
+    """The URL's scheme, in lower case ("" when it has none); None when it cannot be read."""
+    try:
+        return urlsplit(url).scheme.lower()
+    except ValueError:
+        return None  # link-malformed reports these
+
+
 def check(rule: Rule[Options], site: LinkSite, context: Context) -> Iterator[Finding]:
     link = site.link
+    schemes: dict[str, str | None] = context.shared(scheme_of, dict)  # by URL: a publication repeats them
     try:
-        scheme = urlsplit(link.url).scheme.lower()
-    except ValueError:
-        return  # link-malformed reports these
+        scheme = schemes[link.url]
+    except KeyError:
+        scheme = schemes[link.url] = scheme_of(link.url)
     if scheme and scheme in rule.options.schemes:
         better = rule.options.replacement + link.url[len(scheme) :]
         yield rule.finding(

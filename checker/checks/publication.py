@@ -75,6 +75,10 @@ def visible_lines(page: Page) -> Iterator[tuple[int, str]]:
     """``(line number, text)`` of each source line outside ``<!-- ... -->`` comments."""
     in_comment = False
     for number, text in enumerate(page.lines, start=1):
+        if not in_comment and _COMMENT_OPEN not in text:  # the usual line: all of it is shown
+            if text.strip():
+                yield number, text
+            continue
         rest = text
         shown = ""
         while rest:

@@ -83,7 +83,10 @@ class Tally:
         self._first: dict[str, int] = {}  # where each key is first used
         self._first_elsewhere: dict[str, int] = {}  # ... and first used on another page than that
         for at, ((response, _), used) in enumerate(zip(uses, keys, strict=True)):
-            self._on_page.setdefault(id(response.page), Counter())[used] += 1
+            on_page = self._on_page.get(id(response.page))
+            if on_page is None:  # a Counter made only for a page's first use, not for each
+                on_page = self._on_page[id(response.page)] = Counter()
+            on_page[used] += 1
             first = self._first.setdefault(used, at)
             if used not in self._first_elsewhere and uses[first][0].page is not response.page:
                 self._first_elsewhere[used] = at

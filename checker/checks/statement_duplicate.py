@@ -29,7 +29,8 @@ from dataclasses import dataclass
 from itertools import chain
 
 from checker.checks.publication import Response, action_label, all_responses
-from checker.checks.statements import MAX_STATEMENT_CHARS, either, linear, plain_text, words_text
+from checker.checks.statement_pattern import shared_words_text
+from checker.checks.statements import MAX_STATEMENT_CHARS, either, linear, plain_text
 from checker.engine.api import CheckKind, Context, Rule, Scope
 from checker.model.finding import Finding, Related
 
@@ -120,7 +121,7 @@ def _candidates(rule: Rule[Options], context: Context) -> dict[str, list[Candida
         plain = plain_text(statement)
         if len(plain) > MAX_STATEMENT_CHARS:  # placeholder-text reports it as too long to check
             continue
-        text = words_text(statement, plain)
+        text = shared_words_text(context, statement, plain)  # placeholder-text has read them
         if not text or _exempt(text, rule.options.exempt):
             continue
         words = tuple([folded.get(word) or _fold(word, folded) for word in _WORD.findall(text)])

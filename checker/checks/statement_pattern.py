@@ -38,7 +38,7 @@ import re
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from checker.checks.statements import (
     MAX_STATEMENT_CHARS,
@@ -105,10 +105,11 @@ def sentences(text: str) -> list[str]:
 
 def is_stand_in(text: str, whole: tuple[Any, ...]) -> bool:
     """Whether ``text``, without the punctuation around it, fully matches one of ``whole``."""
-    if not whole:
-        return False
-    plain = bare(text)
-    combined = either(whole)
+    return bool(whole) and _fully(bare(text), whole, either(whole))
+
+
+def _fully(plain: str, whole: tuple[Any, ...], combined: Any | None) -> bool:
+    """Whether ``plain`` fully matches one of ``whole``; ``combined`` is ``either(whole)``."""
     if combined is not None:
         return combined.fullmatch(plain) is not None
     return any(pattern.fullmatch(plain) for pattern in whole)
@@ -122,11 +123,38 @@ def whole_match(options: Options, words: Words) -> Hit | None:
 
 
 def stand_in_words(text: str, whole: tuple[Any, ...]) -> bool:
-    """Whether a statement's words (``text``), or else each of their sentences, are a stand-in."""
-    if is_stand_in(text, whole):
+    """Whether a statement's words (``text``), or else each of their sentences, are a stand-in.
+
+    ``is_stand_in(text)``, or else ``all(is_stand_in(part) for part in sentences(text))`` when
+    that is more than ``[text]`` (one sentence: asked already). The sentences are read as they are
+    cut, and no further than the first that is no stand-in (usually the first of a real statement):
+    a real statement is not cut whole. ``sentences`` gives ``[text]`` exactly when no break is found
+    in a non-empty text (a break is never empty, so any part of a text with one is shorter).
+    """
+    if not whole:
+        return _all_sentences(text, lambda part: False)
+    combined = either(whole)  # once per statement, not once per sentence
+    if _fully(bare(text), whole, combined):
         return True
-    parts = sentences(text)
-    return parts != [text] and all(is_stand_in(part, whole) for part in parts)  # one: asked already
+    return _all_sentences(text, lambda part: _fully(bare(part), whole, combined))
+
+
+def _all_sentences(text: str, stand_in: Callable[[str], bool]) -> bool:
+    """``parts != [text] and all(stand_in(part) for part in parts)``, ``parts = sentences(text)``,
+    cutting ``text`` no further than the first part that is no stand-in."""
+    breaks = SENTENCE_BREAK.finditer(text)
+    found = next(breaks, None)
+    if found is None:  # sentences(text) is [text], or [] for an empty text
+        return not text
+    start = 0
+    while found is not None:
+        part = text[start : found.start()]
+        if part and not stand_in(part):
+            return False
+        start = found.end()
+        found = next(breaks, None)
+    part = text[start:]
+    return not part or stand_in(part)
 
 
 def _hit(match: Any) -> Hit:
@@ -149,17 +177,21 @@ def search_match(options: Options, text: str) -> Hit | None:
 def first_match(options: Options, statement: Statement) -> Hit | None:
     """The stand-in: the words if a ``whole`` pattern matches them, else the first ``patterns`` match;
     None for a statement too long to check."""
+    known = _RECENT.find(options, statement)  # only statements short enough to check are kept
+    if known is not _UNKNOWN:
+        return cast("Hit | None", known)
     plain = plain_text(statement)
-    return None if len(plain) > MAX_STATEMENT_CHARS else _first_match(options, statement, plain)
+    if len(plain) > MAX_STATEMENT_CHARS:
+        return None
+    return _RECENT.keep(options, statement, _match(options, statement, plain))
 
 
-def _first_match(options: Options, statement: Statement, plain: str) -> Hit | None:
-    return _RECENT.get(options, statement, lambda: _match(options, statement, plain))
-
-
-def _match(options: Options, statement: Statement, plain: str) -> Hit | None:
-    whole = _whole_match(options, statement, plain) if options.whole else None
+def _match(options: Options, statement: Statement, plain: str, context: Context | None = None) -> Hit | None:
+    whole = _whole_match(options, statement, plain, context) if options.whole else None
     return whole or search_match(options, plain)
+
+
+_UNKNOWN = object()  # what ``_Recent.find`` gives for a statement it does not hold
 
 
 class _Recent:
@@ -173,26 +205,48 @@ class _Recent:
         self._found: dict[tuple[int, int], tuple[Options, Statement, Hit | None]] = {}
         self._lock = threading.Lock()
 
-    def get(self, options: Options, statement: Statement, work: Callable[[], Hit | None]) -> Hit | None:
-        key = (id(options), id(statement))
+    def find(self, options: Options, statement: Statement) -> object:
+        """The stand-in kept for ``statement`` read with ``options``, else ``_UNKNOWN``."""
         with self._lock:
-            known = self._found.get(key)
+            known = self._found.get((id(options), id(statement)))
         if known is not None and known[0] is options and known[1] is statement:
             return known[2]
-        hit = work()
+        return _UNKNOWN
+
+    def keep(self, options: Options, statement: Statement, hit: Hit | None) -> Hit | None:
+        """Keep ``hit``, what ``statement`` read with ``options`` gives, and give it back."""
         with self._lock:
             if len(self._found) >= self._size:
                 del self._found[next(iter(self._found))]  # the oldest
-            self._found[key] = (options, statement, hit)
+            self._found[id(options), id(statement)] = (options, statement, hit)
         return hit
 
 
 _RECENT = _Recent(1024)
 
 
-def _whole_match(options: Options, statement: Statement, plain: str) -> Hit | None:
-    """``whole_match`` of the statement's words; where they come from is worked out only for a stand-in."""
+def shared_words_text(context: Context | None, statement: Statement, plain: str) -> str:
+    """``words_text(statement, plain)``, worked out once per statement in the run given the run's
+    ``context``: ``placeholder-text`` reads the words of every statement, and ``statement-duplicate``
+    reads them again. Kept by the statement's identity (the statement held, so that its id stays
+    its own): statements are immutable.
+    """
+    if context is None:
+        return words_text(statement, plain)
+    table: dict[int, tuple[Statement, str]] = context.shared(words_text, dict)
+    known = table.get(id(statement))
+    if known is not None and known[0] is statement:
+        return known[1]
     text = words_text(statement, plain)
+    table[id(statement)] = (statement, text)
+    return text
+
+
+def _whole_match(
+    options: Options, statement: Statement, plain: str, context: Context | None = None
+) -> Hit | None:
+    """``whole_match`` of the statement's words; where they come from is worked out only for a stand-in."""
+    text = shared_words_text(context, statement, plain)
     if not text or not stand_in_words(text, options.whole):
         return None
     return whole_match(options, statement_words(statement, plain))
@@ -218,12 +272,14 @@ def check(rule: Rule[Options], page: Page, block: DepartmentBlock, context: Cont
     statement = block.statement
     if statement is None:
         return
-    plain = plain_text(statement)
-    if len(plain) > MAX_STATEMENT_CHARS:
-        yield _too_long(rule, page, block, len(plain))
-        return
-    hit = _first_match(rule.options, statement, plain)
-    if hit is None:
+    hit = _RECENT.find(rule.options, statement)  # kept: read already, and not too long
+    if hit is _UNKNOWN:
+        plain = plain_text(statement)
+        if len(plain) > MAX_STATEMENT_CHARS:
+            yield _too_long(rule, page, block, len(plain))
+            return
+        hit = _RECENT.keep(rule.options, statement, _match(rule.options, statement, plain, context))
+    if not isinstance(hit, Hit):
         return
     positions = plain_positions(statement)
     start, end = hit.start, hit.end

@@ -93,22 +93,25 @@ class Rule(Generic[OptionsT]):
         or else the engine takes the source text under ``span``. ``severity`` overrides the
         rule's level for this one finding (a failure that has lasted escalates).
         """
-        values: dict[str, FieldValue] = {"department": department or "", "url": url or "", **fields}
-        formatting = {key: "" if value is None else value for key, value in values.items()}
+        formatting: dict[str, FieldValue] = {"department": department or "", "url": url or "", **fields}
+        if None in fields.values():  # templates show a missing value as nothing
+            formatting = {key: "" if value is None else value for key, value in formatting.items()}
         fix = self.fix.format_map(formatting).strip() if self.fix else ""
-        return Finding(
-            rule=self.id,
-            severity=severity or self.level,
-            path=page.path,
-            span=span,
-            message=self.message.format_map(formatting),
-            fix=fix or None,
-            department=department,
-            url=url,
-            subject=subject if subject is not None else (url or ""),
-            fields=MappingProxyType(fields),  # the call's own dict: no copy needed to freeze it
-            link=link,
-            related=related,
+        return Finding(  # by position, in field order: made for every finding
+            self.id,
+            severity or self.level,
+            page.path,
+            span,
+            self.message.format_map(formatting),
+            fix or None,
+            department,
+            url,
+            subject if subject is not None else (url or ""),
+            MappingProxyType(fields),  # the call's own dict: no copy needed to freeze it
+            link,
+            "",
+            None,
+            related,
         )
 
 
@@ -210,7 +213,8 @@ class CheckKind:
     """A check kind: code that rule files extend with data.
 
     ``reads_link_results``: the kind needs the crawler's results, so the engine checks
-    links only when a selected rule's kind says so.
+    links only when a selected rule's kind says so; a link rule of such a kind reports only
+    links that have a result, and the engine gives it only those (offline: none).
     """
 
     name: str

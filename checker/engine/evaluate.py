@@ -2,7 +2,8 @@
 
 The engine does the walking (checks never loop over pages themselves): page rules
 once per page, block rules once per department block, link rules once per link with
-the department that holds it and its crawl result, publication rules once per run.
+the department that holds it and its crawl result (the kinds that read results, once per
+link that has one), publication rules once per run.
 A check that raises is recorded as a ``RuleFailure`` with its rule id and page; the
 other rules' findings still come out.
 """
@@ -14,8 +15,9 @@ from typing import Any
 
 from checker.engine.api import Context, LinkSite, Rule, Scope
 from checker.engine.kinds import KINDS
-from checker.model import Page, Span
+from checker.model import Page
 from checker.model.finding import Finding
+from checker.model.links import LinkResult
 from checker.model.report import RuleFailure
 from checker.urls import web_target
 
@@ -23,28 +25,40 @@ from checker.urls import web_target
 def link_sites(page: Page, context: Context) -> Iterator[LinkSite]:
     """Every link of ``page``, with the department whose statement holds it and its result.
 
-    ``evaluate`` joins each page once for every link rule; each distinct URL's target and fetch
-    key are worked out once per run (``Context.shared``, ``Context.fetch_key``), as a
+    ``evaluate`` joins each page once for every link rule; each distinct URL's target, fetch key
+    and result are worked out once per run (``Context.shared``, ``Context.fetch_key``), as a
     publication repeats its URLs.
     """
-    owner: dict[Span, str | None] = {}
+    owner: dict[tuple[int, int, int, int], str | None] = {}  # by span: its four numbers, hashed in C
     for block in page.departments:
-        if block.statement is not None:
-            for link in block.statement.links:
-                owner[link.span] = block.name
-    results = context.link_results
-    targets: dict[str, str | None] = context.shared(web_target, dict)  # by URL as written
+        statement = block.statement
+        if statement is not None and statement.links:
+            name = block.name
+            for link in statement.links:
+                start, end = link.span.start, link.span.end
+                owner[start.line, start.column, end.line, end.column] = name
+    ends: dict[str, tuple[str | None, LinkResult | None]] = context.shared(_link_end, dict)  # by URL
     for link in page.links:
+        url = link.url
         target: str | None = None
-        if link.url:
+        result: LinkResult | None = None
+        if url:
             try:
-                target = targets[link.url]
+                target, result = ends[url]
             except KeyError:
-                target = targets[link.url] = web_target(link.url, context.base_url)
-        result = (
-            results.get(context.fetch_key(target)) if results is not None and target is not None else None
-        )
-        yield LinkSite(page, owner.get(link.span), link, target, result)
+                target, result = ends[url] = _link_end(url, context)
+        start, end = link.span.start, link.span.end
+        department = owner.get((start.line, start.column, end.line, end.column))
+        yield LinkSite(page, department, link, target, result)
+
+
+def _link_end(url: str, context: Context) -> tuple[str | None, LinkResult | None]:
+    """Where a URL as written leads (its web target, if any) and what the crawler found there."""
+    target = web_target(url, context.base_url)
+    results = context.link_results
+    if results is None or target is None:
+        return target, None
+    return target, results.get(context.fetch_key(target))
 
 
 def _per_block(
@@ -72,7 +86,8 @@ class _Runner:
         if (rule.id, path) in self._failed:
             return
         try:
-            self.findings.extend(list(produce(*args)))
+            found = produce(*args)  # all of it before any is kept: a check may raise half way
+            self.findings.extend(found if type(found) is list else list(found))
         except Exception as error:  # a bug in one check must not hide every other finding
             self._failed.add((rule.id, path))
             self.failures.append(RuleFailure(rule.id, path, f"{type(error).__name__}: {error}"))
@@ -94,17 +109,33 @@ class Evaluation:
             scope: [rule for rule in selected if KINDS[rule.kind].scope is scope] for scope in Scope
         }
         self._runner = _Runner()
+        self._page_rules = [(rule, KINDS[rule.kind].check) for rule in self._by_scope[Scope.PAGE]]
+        self._block_rules = [(rule, KINDS[rule.kind].check) for rule in self._by_scope[Scope.BLOCK]]
+        #: link rules, and whether each reads the crawler's results: those are given only the links
+        #: that have one (offline: none), as a link with no result gives them nothing to report
+        self._link_rules = [
+            (rule, KINDS[rule.kind].check, KINDS[rule.kind].reads_link_results)
+            for rule in self._by_scope[Scope.LINK]
+        ]
 
     def page(self, page: Page) -> None:
-        runner, context, by_scope = self._runner, self.context, self._by_scope
-        for rule in by_scope[Scope.PAGE]:
-            runner.call(rule, page, KINDS[rule.kind].check, rule, page, context)
-        for rule in by_scope[Scope.BLOCK]:
-            runner.call(rule, page, _per_block, KINDS[rule.kind].check, rule, page, context)
-        if by_scope[Scope.LINK]:
+        runner, context = self._runner, self.context
+        for rule, check in self._page_rules:
+            runner.call(rule, page, check, rule, page, context)
+        if page.departments:
+            for rule, check in self._block_rules:
+                runner.call(rule, page, _per_block, check, rule, page, context)
+        if self._link_rules and page.links:
             sites = list(link_sites(page, context))
-            for rule in by_scope[Scope.LINK]:
-                runner.call(rule, page, _per_link, KINDS[rule.kind].check, rule, sites, context)
+            found: list[LinkSite] | None = None  # the sites with a result, when a rule reads them
+            for rule, check, reads_results in self._link_rules:
+                if reads_results:
+                    if found is None:
+                        found = [site for site in sites if site.result is not None]
+                    if found:
+                        runner.call(rule, page, _per_link, check, rule, found, context)
+                else:
+                    runner.call(rule, page, _per_link, check, rule, sites, context)
 
     def finish(self) -> tuple[list[Finding], list[RuleFailure]]:
         for rule in self._by_scope[Scope.PUBLICATION]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import Counter
 from collections.abc import Mapping, Sequence
 
 from checker.model import Page, Span
@@ -37,10 +36,6 @@ def source_text(lines: Sequence[str], span: Span) -> str:
     return _SPACE.sub(" ", text).strip()[:_SUBJECT_LIMIT]
 
 
-def _digest(*parts: str) -> str:
-    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:20]
-
-
 def fingerprint(
     findings: Sequence[Finding], pages: Mapping[str, Page], keys: Mapping[str, str]
 ) -> list[Finding]:
@@ -49,13 +44,21 @@ def fingerprint(
     ``pages`` and ``keys`` are by display path: the page model, and the page's path
     relative to the root. Findings must be in source order within a page.
     """
-    seen: Counter[tuple[str, str, str, str]] = Counter()
+    seen: dict[tuple[str, str, str, str], int] = {}
     out: list[Finding] = []
+    append, sha256 = out.append, hashlib.sha256
+    path: str | None = None
+    page: Page | None = None
+    key = ""
     for finding in findings:
-        page = pages.get(finding.path)
+        if finding.path != path:  # findings come a page at a time: its model and key, once a page
+            path = finding.path
+            page = pages.get(path)
+            key = keys.get(path, path)
         subject = finding.subject or (source_text(page.lines, finding.span) if page is not None else "")
-        identity = (finding.rule, keys.get(finding.path, finding.path), finding.department or "", subject)
-        occurrence = seen[identity]
-        seen[identity] += 1
-        out.append(finding.identified(subject, _digest(*identity, str(occurrence))))
+        identity = (finding.rule, key, finding.department or "", subject)
+        occurrence = seen.get(identity, 0)
+        seen[identity] = occurrence + 1
+        text = f"{identity[0]}\x1f{key}\x1f{identity[2]}\x1f{subject}\x1f{occurrence}"  # parts joined by US
+        append(finding.identified(subject, sha256(text.encode("utf-8")).hexdigest()[:20]))
     return out

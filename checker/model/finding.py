@@ -51,7 +51,13 @@ def _frozen(values: Mapping[str, FieldValue]) -> Mapping[str, FieldValue]:
     return MappingProxyType(dict(values))
 
 
-@dataclass(frozen=True, slots=True)
+#: sets an attribute of a frozen instance, as the ``__init__`` dataclasses writes does
+_set = object.__setattr__
+#: the fields of a finding made without any (shared: it cannot be changed)
+_NO_FIELDS: Mapping[str, FieldValue] = MappingProxyType({})
+
+
+@dataclass(frozen=True, slots=True, init=False)
 class Finding:
     """One fault at one place.
 
@@ -80,9 +86,39 @@ class Finding:
     #: other places the finding is about (cross-page rules: the page it disagrees with)
     related: tuple[Related, ...] = field(default=(), compare=False, hash=False)
 
-    def __post_init__(self) -> None:
-        if not isinstance(self.fields, MappingProxyType):
-            object.__setattr__(self, "fields", _frozen(self.fields))
+    def __init__(  # noqa: PLR0917 (the dataclass's own signature, fields in order)
+        self,
+        rule: str,
+        severity: Severity,
+        path: str,
+        span: Span,
+        message: str,
+        fix: str | None = None,
+        department: str | None = None,
+        url: str | None = None,
+        subject: str = "",
+        fields: Mapping[str, FieldValue] = _NO_FIELDS,
+        link: LinkResult | None = None,
+        fingerprint: str = "",
+        exempt: str | None = None,
+        related: tuple[Related, ...] = (),
+    ) -> None:
+        """What the dataclass would make, with ``fields`` frozen (kept when frozen already), written
+        out: a finding is made for every fault, and again when its fingerprint is filled in."""
+        _set(self, "rule", rule)
+        _set(self, "severity", severity)
+        _set(self, "path", path)
+        _set(self, "span", span)
+        _set(self, "message", message)
+        _set(self, "fix", fix)
+        _set(self, "department", department)
+        _set(self, "url", url)
+        _set(self, "subject", subject)
+        _set(self, "fields", fields if isinstance(fields, MappingProxyType) else _frozen(fields))
+        _set(self, "link", link)
+        _set(self, "fingerprint", fingerprint)
+        _set(self, "exempt", exempt)
+        _set(self, "related", related)
 
     def identified(self, subject: str, fingerprint: str) -> Finding:
         """This finding with its content ``subject`` and ``fingerprint`` (what the engine fills in).

@@ -21,6 +21,7 @@ import json
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, TextIO
 
 from checker.model.finding import Finding, Severity
@@ -67,22 +68,26 @@ def finding_record(finding: Finding) -> dict[str, Any]:
         "fields": dict(finding.fields),
     }
     if finding.related:
-        record["related"] = [
-            {
-                "path": place.path,
-                "line": place.span.start.line,
-                "column": place.span.start.column,
-                "end_line": place.span.end.line,
-                "end_column": place.span.end.column,
-                "message": place.message,
-            }
-            for place in finding.related
-        ]
+        record["related"] = _related_records(finding)
     if finding.exempt is not None:
         record["exempt"] = finding.exempt  # shown, but it does not fail the run
     if finding.link is not None:
         record["evidence"] = link_record(finding.link)
     return record
+
+
+def _related_records(finding: Finding) -> list[dict[str, Any]]:
+    return [
+        {
+            "path": place.path,
+            "line": place.span.start.line,
+            "column": place.span.start.column,
+            "end_line": place.span.end.line,
+            "end_column": place.span.end.column,
+            "message": place.message,
+        }
+        for place in finding.related
+    ]
 
 
 def rule_record(rule: RuleInfo) -> dict[str, Any]:
@@ -100,13 +105,14 @@ def rule_record(rule: RuleInfo) -> dict[str, Any]:
 class _Items:
     """A JSON array whose items are made and written one at a time (``findings``, ``links``), so
     that a report of any size is never held whole, as records or as text: each of ``items`` is
-    ``record(item)`` in the document, and written as ``text(item)`` when given (the same text)."""
+    ``record(item)`` in the document, and written by ``text(parts, item)`` when given, which adds
+    the same text to ``parts``."""
 
     def __init__(
         self,
         items: Iterable[Any],
         record: Callable[[Any], Any],
-        text: Callable[[Any], str] | None = None,
+        text: Callable[[list[str], Any], None] | None = None,
     ) -> None:
         self.items = items
         self.record = record
@@ -134,7 +140,7 @@ def _sections(report: Report) -> dict[str, Any]:
         }
     return {
         "version": VERSION,
-        "findings": _Items(report.findings, finding_record, _finding_text),
+        "findings": _Items(report.findings, finding_record, partial(_finding_text, evidence={})),
         "summary": summary,
         "errors": [
             {"path": error.path, "line": error.line, "message": error.message} for error in report.errors
@@ -164,7 +170,7 @@ def document(report: Report) -> dict[str, Any]:
 
 #: the C string encoder where there is one (what ``json`` itself uses with ``ensure_ascii=False``)
 _string: Callable[[str], str] = json.encoder.encode_basestring
-#: parts of text (a whole finding is one) gathered before they are written: a few hundred kilobytes
+#: items (a finding, a link) gathered as text before they are written: a few hundred kilobytes
 _BATCH = 512
 
 
@@ -250,12 +256,25 @@ def _maybe(text: str | None) -> str:
     return "null" if text is None else _string(text)
 
 
-def _finding_text(finding: Finding) -> str:
-    """``finding_record(finding)`` as ``_append`` writes it in the findings array, made in one go
-    for the fixed part (the fields a finding always has); the rest as ``_append`` does it."""
+#: each level as ``_string`` writes its label
+_LABELS = {level: _string(level.label) for level in Severity}
+#: where a finding's fields and their closing brace start (the finding is 2 deep, its fields 3)
+_FIELD, _FIELDS_END = ",\n        ", "\n      }"
+
+
+def _finding_text(
+    parts: list[str], finding: Finding, evidence: dict[int, tuple[LinkResult, str]] | None = None
+) -> None:
+    """``finding_record(finding)`` as ``_append`` writes it in the findings array, added to ``parts``:
+    made in one go for the fixed part (the fields a finding always has), its ``fields`` written as
+    ``_append`` writes a dict (without copying them into one), the rest as ``_append`` does it.
+
+    ``evidence``: the text of each link result written already, by identity (with the result, so
+    that its id stays its own), for a report that names one result in many findings.
+    """
     start, end = finding.span.start, finding.span.end
-    head = (
-        f'{{\n      "rule": {_string(finding.rule)},\n      "severity": {_string(finding.severity.label)},'
+    parts.append(
+        f'{{\n      "rule": {_string(finding.rule)},\n      "severity": {_LABELS[finding.severity]},'
         f'\n      "path": {_string(finding.path)},\n      "line": {int.__repr__(start.line)},'
         f'\n      "column": {int.__repr__(start.column)},\n      "end_line": {int.__repr__(end.line)},'
         f'\n      "end_column": {int.__repr__(end.column)},\n      "message": {_string(finding.message)},'
@@ -263,15 +282,50 @@ def _finding_text(finding: Finding) -> str:
         f'\n      "url": {_maybe(finding.url)},\n      "fingerprint": {_string(finding.fingerprint)},'
         '\n      "fields": '
     )
-    parts = [head]
-    _append(parts, dict(finding.fields), 3)
-    record = finding_record(finding) if finding.related or finding.link or finding.exempt is not None else {}
-    for key in ("related", "exempt", "evidence"):
-        if key in record:
-            parts.append(f',\n      "{key}": ')
-            _append(parts, record[key], 3)
+    fields = finding.fields
+    if not fields:
+        parts.append("{}")
+    else:
+        separator = "{\n        "
+        item: Any
+        for key, item in fields.items():  # as ``_append`` writes a dict, 3 deep
+            name = _string(key) if type(key) is str else _key(key)
+            kind = type(item)
+            if kind is str:
+                parts.append(f"{separator}{name}: {_string(item)}")
+            elif item is None:
+                parts.append(f"{separator}{name}: null")
+            elif kind is int:
+                parts.append(f"{separator}{name}: {int.__repr__(item)}")
+            else:
+                parts.append(f"{separator}{name}: ")
+                _append(parts, item, 4)
+            separator = _FIELD
+        parts.append(_FIELDS_END)
+    if finding.related:
+        parts.append(',\n      "related": ')
+        _append(parts, _related_records(finding), 3)
+    if finding.exempt is not None:
+        parts.append(',\n      "exempt": ')
+        _append(parts, finding.exempt, 3)
+    if finding.link is not None:
+        parts.append(',\n      "evidence": ')
+        parts.append(_evidence_text(finding.link, evidence))
     parts.append("\n    }")
-    return "".join(parts)
+
+
+def _evidence_text(result: LinkResult, known: dict[int, tuple[LinkResult, str]] | None) -> str:
+    """``link_record(result)`` as ``_append`` writes it 3 deep, once per result when ``known`` is given."""
+    if known is not None:
+        found = known.get(id(result))
+        if found is not None and found[0] is result:
+            return found[1]
+    parts: list[str] = []
+    _append(parts, link_record(result), 3)
+    text = "".join(parts)
+    if known is not None:
+        known[id(result)] = (result, text)
+    return text
 
 
 def _write(data: Mapping[str, Any], stream: TextIO) -> None:
@@ -292,16 +346,19 @@ def _write(data: Mapping[str, Any], stream: TextIO) -> None:
             _append(parts, value, 1)
             continue
         opening = "[\n    "
+        text, count = value.text, 0
         for item in value.items:
             parts.append(opening)
             opening = ",\n    "
-            if value.text is not None:
-                parts.append(value.text(item))
+            if text is not None:
+                text(parts, item)
             else:
                 _append(parts, value.record(item), 2)
-            if len(parts) >= _BATCH:
+            count += 1
+            if count == _BATCH:
                 stream.write("".join(parts))
                 parts.clear()
+                count = 0
         parts.append("[]" if opening == "[\n    " else "\n  ]")
     parts.append("\n}\n")
     stream.write("".join(parts))
