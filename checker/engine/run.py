@@ -14,12 +14,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from checker.engine.api import Context
-from checker.engine.collect import collect
-from checker.engine.evaluate import evaluate, link_sites
+from checker.engine.collect import PageFile, collect
+from checker.engine.evaluate import Evaluation, evaluate, link_sites
 from checker.engine.filter import FindingFilter, apply_filters
 from checker.engine.fingerprint import fingerprint
 from checker.engine.kinds import placeholder_test
-from checker.engine.pages import ParsedPages, parse_pages
+from checker.engine.pages import ParsedPages
 from checker.engine.plan import Plan
 from checker.engine.waivers import apply_waivers
 from checker.errors import CheckerError
@@ -168,6 +168,30 @@ def _parse_and_check(links: _Links, parsed: ParsedPages) -> tuple[list[Page], li
     return pages, errors, stage
 
 
+def _parse_and_evaluate(
+    files: Sequence[PageFile], workers: int | None, context: Context, plan: Plan, freeze: bool
+) -> tuple[list[CheckerError], Evaluation]:
+    """Every page parsed and put through its page, block and link rules as it arrives (in input
+    order, so the findings come out as ``evaluate`` gives them); the publication rules are left
+    for ``Evaluation.finish``. ``context.pages`` (a list) is filled as pages arrive: the rules run
+    here read only their own page. ``freeze``: each checked page is handed to the oldest
+    generation, where the cycle collector no longer walks it (see ``run``)."""
+    pages = context.pages
+    assert isinstance(pages, list)
+    errors: list[CheckerError] = []
+    evaluation = Evaluation(plan.selected, context)
+    with ParsedPages(files, workers) as parsed:
+        for outcome in parsed:
+            if isinstance(outcome, CheckerError):
+                errors.append(outcome)
+                continue
+            pages.append(outcome)
+            evaluation.page(outcome)
+            if freeze:
+                gc.freeze()
+    return errors, evaluation
+
+
 def run(request: RunRequest) -> Report:
     started = datetime.now(UTC)
     the_plan = request.plan
@@ -191,8 +215,6 @@ def run(request: RunRequest) -> Report:
             pages, read_errors, stage = (_parse_and_check if overlap else _parse_then_check)(links, parsed)
         if history is not None:
             failing_runs = history.failing_runs()
-    else:
-        pages, read_errors = parse_pages(files, request.workers)
     # The pages (millions of objects on a big publication) live until the report is made, and the
     # checks then make findings by the hundred thousand: each full collection that sets off would
     # scan every page again. Frozen, the cycle collector leaves what exists now alone; reference
@@ -200,17 +222,18 @@ def run(request: RunRequest) -> Report:
     # it all back once the findings are filtered. Should a stage raise first, only cycles among these
     # objects would wait for a collection. Not done when the process has frozen objects of its own.
     frozen = not gc.get_freeze_count()
-    if frozen:
-        gc.freeze()
-    context = Context(
-        pages,
-        registry,
-        is_placeholder,
-        stage.results if stage else None,
-        base_url,
-        failing_runs,
-    )
-    raw, failures = evaluate(the_plan.selected, context)
+    if stage is None:
+        # no link results to wait for: each page is checked as it arrives, here, while the
+        # workers (for a big input) parse the next ones
+        pages = []
+        context = Context(pages, registry, is_placeholder, None, base_url)
+        read_errors, evaluation = _parse_and_evaluate(files, request.workers, context, the_plan, frozen)
+        raw, failures = evaluation.finish()
+    else:
+        if frozen:
+            gc.freeze()
+        context = Context(pages, registry, is_placeholder, stage.results, base_url, failing_runs)
+        raw, failures = evaluate(the_plan.selected, context)
     ordered = sorted(dict.fromkeys(raw), key=Finding.sort_key)
     identified = fingerprint(ordered, {page.path: page for page in pages}, page_keys)
     identified, waived = apply_waivers(
