@@ -10,6 +10,7 @@ deterministic stand-in for a timing, which would be too noisy for a test.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import io
 import json
 import subprocess
@@ -23,6 +24,7 @@ from checker.builtin import builtin_rules_dir
 from checker.checks import statements
 from checker.cli import commands
 from checker.config import yamlfile
+from checker.engine import fingerprint
 from checker.errors import ConfigError
 from checker.text import plain_typography, typography_changes
 from tests.conftest import FIXTURES
@@ -45,6 +47,7 @@ NOT_OFFLINE = (
     "checker.output.junit",
     "asyncio",  # an event loop is for checking links
     "yarl",  # the client's URL reading: plain hosts are read without it
+    "_hashlib",  # OpenSSL: fingerprints use CPython's own SHA-256
     "concurrent.futures",  # worker processes are for big inputs
     "multiprocessing",
     "checker.engine.links",  # the link stage and the run history: only when links are checked
@@ -196,3 +199,9 @@ def test_without_a_leading_command_the_parser_has_every_command() -> None:
         assert commands._command_in(argv) is None
     text = _help(["--help"], whole=False)
     assert all(name in text for name in commands.COMMANDS)
+
+
+def test_fingerprints_use_the_same_sha256_as_hashlib() -> None:
+    samples = (b"", b"abc", b"link-dead|page.md|Cabinet Office|https://x/|0", bytes(range(256)) * 9)
+    for data in samples:
+        assert fingerprint.sha256(data).hexdigest() == hashlib.sha256(data).hexdigest()

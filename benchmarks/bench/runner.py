@@ -158,6 +158,9 @@ def run_workload(workload: Workload, settings: Settings) -> WorkloadResult:
         with serving or nullcontext() as server:
             base = server.base_url if server else NOWHERE
             corpus = generate(folder / "corpus", workload.corpus(), base) if workload.links else None
+            compiled = commands.compile_checker(settings.tools)
+            if compiled:
+                say(f"  [{workload.name}] checker's bytecode was not compiled ({compiled})")
             if corpus is None:
                 jobs = startup_jobs(settings)
             elif crawl:
@@ -173,6 +176,11 @@ def run_workload(workload: Workload, settings: Settings) -> WorkloadResult:
         planted = len(corpus.dead) if crawl else 0  # offline, nothing is fetched: nothing is dead
         result.size(len(corpus.files), corpus.blocks, corpus.links, corpus.unique, planted)
     result.notes.extend(notes(result))
+    if corpus is None and not compiled:
+        result.notes.append(
+            "checker's modules were compiled to bytecode first (python -m compileall), as an installed "
+            "package has them"
+        )
     return result
 
 

