@@ -131,7 +131,7 @@ _ANSWERED = frozenset(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Hop:
     """One redirect: ``url`` answered ``status_code`` pointing at ``location`` (absolute)."""
 
@@ -140,7 +140,7 @@ class Hop:
     location: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LinkResult:
     """The outcome of checking one distinct URL (see :func:`fetch_key`)."""
 
