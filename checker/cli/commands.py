@@ -7,6 +7,7 @@ Exit codes: 0 clean (or warnings only), 1 error-level findings,
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -195,14 +196,24 @@ def _command_in(argv: Sequence[str]) -> str | None:
     return argv[0] if argv and argv[0] in COMMANDS else None
 
 
+#: the cycle collector's thresholds while a command runs (Python's are 700, 10, 10). A run makes
+#: objects by the million (pages, link results, findings) and next to no reference cycles, and a
+#: collection every 700 allocations cost a tenth of a 10,000-link check (5.7 s against 5.1 s,
+#: measured); after 50,000 the garbage any cycles leave stays a few megabytes.
+COLLECTOR_THRESHOLDS = (50_000, 20, 10)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     args = _parser(_command_in(argv)).parse_args(argv)
     stopper = Stopper()
     restore = stopper.install()
+    thresholds = gc.get_threshold()
+    gc.set_threshold(*COLLECTOR_THRESHOLDS)
     try:
         return _dispatch(args, stopper)
     finally:
+        gc.set_threshold(*thresholds)
         restore()
 
 
