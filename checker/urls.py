@@ -26,6 +26,7 @@ _LOOKS_LIKE_HOST = re.compile(
 )
 _HOST = re.compile(r"^(?:[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?\.?$")
 _SPACE = re.compile(r"\s")  # what str.isspace() says is a space: both are Py_UNICODE_ISSPACE
+_WEB_SCHEME = re.compile(r"[Hh][Tt][Tt][Pp][Ss]?:")
 _PLAIN_NETLOC = re.compile(r"[A-Za-z0-9._-]+(?::[0-9]*)?")
 _NUMBER = re.compile(r"^(?:[0-9]+|0[xX][0-9a-fA-F]*)$")
 _BASES = {16: "0123456789abcdefABCDEF", 8: "01234567", 10: "0123456789"}
@@ -204,6 +205,8 @@ def url_problem(url: str, options: UrlPolicy) -> str | None:
 def web_target(url: str, base_url: str | None) -> str | None:
     """The http(s) address a link leads to, or None (mailto:, an anchor on the same page, a
     site-relative link with no base URL to resolve it against, a malformed one)."""
+    if _WEB_SCHEME.match(url) and url.isascii() and "[" not in url and "]" not in url:
+        return url  # what urlsplit says of it: an http(s) scheme, and nothing it refuses
     try:
         scheme = urlsplit(url).scheme.lower()
     except ValueError:

@@ -10,13 +10,13 @@ user names, brackets, percent signs, backslashes, spaces and control characters,
 from __future__ import annotations
 
 import random
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import pytest
 
 from checker.model import links
 from checker.model.links import fetch_key
-from checker.urls import _client_host, client_host
+from checker.urls import UrlPolicy, _client_host, client_host, url_problem, web_target
 
 SCHEMES = ["http", "HTTP", "https", "HtTpS", "ftp", "mailto", ""]
 HOSTS = [
@@ -109,3 +109,26 @@ def test_plain_host_fast_path_equals_yarl() -> None:
             taken += 1
         assert _client_host(url, parts) == expected, url
     assert taken > 1000
+
+
+def reference_target(url: str, base_url: str | None) -> str | None:
+    """``web_target`` as it reads every URL: ``urlsplit`` alone."""
+    try:
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError:
+        return None
+    if scheme in ("http", "https"):
+        return url
+    if scheme or not base_url or not url or url.startswith("#"):
+        return None
+    if url_problem(url, UrlPolicy()) is not None:
+        return None
+    return urljoin(base_url, url)
+
+
+@pytest.mark.parametrize("base", [None, "https://www.example.gov.uk/digital/"])
+def test_web_target_fast_path_equals_the_general_reading(base: str | None) -> None:
+    urls = every_combination() + generated_urls(4000, 11)
+    urls += ["http:", "HTTPS:x", "http:[", "https://[::1/", "http://é.org/", "httpx://a/", "http\t://a"]
+    for url in urls:
+        assert web_target(url, base) == reference_target(url, base), url
