@@ -206,8 +206,7 @@ class Slot:
         """With the host's turn: wait until a slot may be taken, take it, and return the start time."""
         gate, host, pace, clock = self._gate, self._host, state.pace, self._gate._clock
         while True:
-            # the first request goes alone: robots.txt is read once the host has answered
-            limit = pace.limit if state.finished or not gate._reads_robots else 1
+            limit = _limit(gate, state)
             if state.inflight >= limit:
                 state.freed.clear()
                 await state.freed.wait()
@@ -227,10 +226,7 @@ class Slot:
             if state.inflight < limit and pace.ready_at() <= clock():
                 break
             gate._global.release()  # the host slowed down meanwhile: wait again
-        now = clock()
-        state.inflight += 1
-        pace.started(now)
-        return now
+        return _started(gate, state)
 
     async def __aexit__(self, *_exc: object) -> None:
         state = self._state
@@ -256,18 +252,27 @@ def _start_now(gate: RequestGate, state: _Host) -> float | None:
     """Take a slot for a request to the host, if one may start at once: the loop of
     :meth:`Slot._wait` would take it on its first pass without waiting for anything.
     Returns its start time, or None (then nothing was taken)."""
-    pace = state.pace
-    limit = pace.limit if state.finished or not gate._reads_robots else 1
     if (
-        state.inflight >= limit
+        state.inflight >= _limit(gate, state)
         or (state.answered and not state.robots_read)
-        or pace.ready_at() > gate._clock()
+        or state.pace.ready_at() > gate._clock()
         or not gate._global.take_now()
     ):
         return None
+    return _started(gate, state)
+
+
+def _limit(gate: RequestGate, state: _Host) -> int:
+    """How many requests the host may have in flight: its pace's window, but the first request
+    goes alone (robots.txt is read once the host has answered)."""
+    return state.pace.limit if state.finished or not gate._reads_robots else 1
+
+
+def _started(gate: RequestGate, state: _Host) -> float:
+    """A request to the host starts now (its global slot taken): count it, and return the time."""
     now = gate._clock()
     state.inflight += 1
-    pace.started(now)
+    state.pace.started(now)
     return now
 
 
