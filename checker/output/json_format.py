@@ -228,28 +228,34 @@ def _append(parts: list[str], value: Any, level: int) -> None:
             _append(parts, item, level + 1)
         parts.append("\n" + "  " * level + "]")
     elif isinstance(value, dict):
-        if not value:
-            parts.append("{}")
-            return
-        inner = "\n" + "  " * (level + 1)
-        separator = "{" + inner
-        for key, item in value.items():
-            # the commonest values inline (the same text as ``_append`` gives them), else ``_append``
-            name = _string(key) if type(key) is str else _key(key)
-            kind = type(item)
-            if kind is str:
-                parts.append(f"{separator}{name}: {_string(item)}")
-            elif item is None:
-                parts.append(f"{separator}{name}: null")
-            elif kind is int:
-                parts.append(f"{separator}{name}: {int.__repr__(item)}")
-            else:
-                parts.append(f"{separator}{name}: ")
-                _append(parts, item, level + 1)
-            separator = "," + inner
-        parts.append("\n" + "  " * level + "}")
+        _append_items(parts, value, level)
     else:  # what json would hand to ``default`` (and refuse): let it say so
         parts.append(json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n" + "  " * level))
+
+
+def _append_items(parts: list[str], mapping: Mapping[Any, Any], level: int) -> None:
+    """``mapping`` as ``_append`` writes a dict ``level`` deep (any mapping: a finding's fields
+    are written without being copied into a dict)."""
+    if not mapping:
+        parts.append("{}")
+        return
+    inner = "\n" + "  " * (level + 1)
+    separator = "{" + inner
+    for key, item in mapping.items():
+        # the commonest values inline (the same text as ``_append`` gives them), else ``_append``
+        name = _string(key) if type(key) is str else _key(key)
+        kind = type(item)
+        if kind is str:
+            parts.append(f"{separator}{name}: {_string(item)}")
+        elif item is None:
+            parts.append(f"{separator}{name}: null")
+        elif kind is int:
+            parts.append(f"{separator}{name}: {int.__repr__(item)}")
+        else:
+            parts.append(f"{separator}{name}: ")
+            _append(parts, item, level + 1)
+        separator = "," + inner
+    parts.append("\n" + "  " * level + "}")
 
 
 def _maybe(text: str | None) -> str:
@@ -258,8 +264,6 @@ def _maybe(text: str | None) -> str:
 
 #: each level as ``_string`` writes its label
 _LABELS = {level: _string(level.label) for level in Severity}
-#: where a finding's fields and their closing brace start (the finding is 2 deep, its fields 3)
-_FIELD, _FIELDS_END = ",\n        ", "\n      }"
 
 
 def _finding_text(
@@ -282,26 +286,7 @@ def _finding_text(
         f'\n      "url": {_maybe(finding.url)},\n      "fingerprint": {_string(finding.fingerprint)},'
         '\n      "fields": '
     )
-    fields = finding.fields
-    if not fields:
-        parts.append("{}")
-    else:
-        separator = "{\n        "
-        item: Any
-        for key, item in fields.items():  # as ``_append`` writes a dict, 3 deep
-            name = _string(key) if type(key) is str else _key(key)
-            kind = type(item)
-            if kind is str:
-                parts.append(f"{separator}{name}: {_string(item)}")
-            elif item is None:
-                parts.append(f"{separator}{name}: null")
-            elif kind is int:
-                parts.append(f"{separator}{name}: {int.__repr__(item)}")
-            else:
-                parts.append(f"{separator}{name}: ")
-                _append(parts, item, 4)
-            separator = _FIELD
-        parts.append(_FIELDS_END)
+    _append_items(parts, finding.fields, 3)
     if finding.related:
         parts.append(',\n      "related": ')
         _append(parts, _related_records(finding), 3)
