@@ -19,7 +19,7 @@ import functools
 import gc
 import os
 from collections import deque
-from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -76,14 +76,19 @@ def parse_pages(
 
     ``workers``: how many processes parse (default: one per CPU for big inputs; 1: this process).
     """
+    with ParsedPages(files, workers) as parsed:
+        return split(parsed)
+
+
+def split(outcomes: Iterable[Parsed]) -> tuple[list[Page], list[CheckerError]]:
+    """Parse outcomes as the pages and the errors of those that cannot be read, each in order."""
     pages: list[Page] = []
     errors: list[CheckerError] = []
-    with ParsedPages(files, workers) as parsed:
-        for outcome in parsed:
-            if isinstance(outcome, CheckerError):
-                errors.append(outcome)
-            else:
-                pages.append(outcome)
+    for outcome in outcomes:
+        if isinstance(outcome, CheckerError):
+            errors.append(outcome)
+        else:
+            pages.append(outcome)
     return pages, errors
 
 

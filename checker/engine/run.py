@@ -19,7 +19,7 @@ from checker.engine.evaluate import Evaluation, evaluate, link_sites
 from checker.engine.filter import FindingFilter, apply_filters
 from checker.engine.fingerprint import fingerprint
 from checker.engine.kinds import placeholder_test
-from checker.engine.pages import ParsedPages
+from checker.engine.pages import ParsedPages, split
 from checker.engine.plan import Plan
 from checker.engine.waivers import apply_waivers
 from checker.errors import CheckerError
@@ -101,7 +101,7 @@ def _parse_then_check(links: _Links, parsed: ParsedPages) -> tuple[list[Page], l
     request then in flight would seem slower than it is (``link-slow``, timeouts)."""
     from checker.engine.links import check_links  # noqa: PLC0415
 
-    pages, errors = _split(parsed)
+    pages, errors = split(parsed)
     parsed.close()  # the workers, if any, are done
     history = links.history
     if history is not None:
@@ -117,17 +117,6 @@ def _parse_then_check(links: _Links, parsed: ParsedPages) -> tuple[list[Page], l
         only=links.only(),
     )
     return pages, errors, stage
-
-
-def _split(outcomes: Iterable[Page | CheckerError]) -> tuple[list[Page], list[CheckerError]]:
-    pages: list[Page] = []
-    errors: list[CheckerError] = []
-    for outcome in outcomes:
-        if isinstance(outcome, CheckerError):
-            errors.append(outcome)
-        else:
-            pages.append(outcome)
-    return pages, errors
 
 
 def _parse_and_check(links: _Links, parsed: ParsedPages) -> tuple[list[Page], list[CheckerError], LinkStage]:
