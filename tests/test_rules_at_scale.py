@@ -29,13 +29,13 @@ from checker.checks import read_more_target, statement_duplicate, statement_patt
 from checker.checks.department_presence import SINGLE, is_single
 from checker.checks.publication import Response
 from checker.checks.read_more_consistency import MAJORITY_AT_LEAST, Tally
-from checker.checks.statement_duplicate import Candidate, Options, _Matcher, _same_action, word_distance
+from checker.checks.statement_duplicate import Candidate, Options, _Matcher, word_distance
 from checker.engine.api import Context, Scope
 from checker.engine.evaluate import Evaluation, evaluate
 from checker.engine.kinds import KINDS, placeholder_test
 from checker.engine.plan import make_plan
 from checker.engine.run import check, evaluate_pages
-from checker.model import DepartmentBlock, Link, LinkKind, Page, PageKind, Span, Statement
+from checker.model import DepartmentBlock, Link, LinkKind, Page, Span, Statement
 from checker.model.finding import Finding, Related, Severity
 from checker.model.links import ErrorKind, Hop, LinkResult, LinkStatus, fetch_key
 from checker.model.registry import Registry
@@ -45,6 +45,7 @@ from checker.parse import parse_file, parse_source
 from checker.parse.source import Source
 from checker.text import plain_typography
 from tests.conftest import FIXTURES
+from tests.test_statement_duplicate import _candidate, _distance, _edited, _first_copy, _page
 
 PLAN = make_plan()
 PAGES = sorted(path for path in FIXTURES.rglob("*.md") if "html" not in path.parts)
@@ -58,10 +59,6 @@ def _statements() -> list[Statement]:
     return found
 
 
-def _page(number: int | None, path: str) -> Page:
-    return Page(path, PageKind.DEPARTMENT_RESPONSE, number, None, None, (), (), ())
-
-
 def _response(page: Page, name: str = "Home Office") -> Response:
     return Response(page, DepartmentBlock(Span.of(1, 1, 1, 1), None, None), name, name)
 
@@ -69,63 +66,13 @@ def _response(page: Page, name: str = "Home Office") -> Response:
 # --- statement-duplicate ----------------------------------------------------------------------
 
 
-def _reference_distance(first: Sequence[str], second: Sequence[str], limit: int) -> int:
-    """The full edit table, as ``word_distance`` was before it was banded."""
-    if abs(len(first) - len(second)) > limit:
-        return limit + 1
-    previous = list(range(len(second) + 1))
-    for row, word in enumerate(first, start=1):
-        current = [row]
-        for column, other in enumerate(second, start=1):
-            current.append(
-                min(previous[column] + 1, current[column - 1] + 1, previous[column - 1] + (word != other))
-            )
-        if min(current) > limit:
-            return limit + 1
-        previous = current
-    return min(previous[-1], limit + 1)
-
-
-def _mutated(rng: random.Random, words: list[str], vocabulary: str, edits: int) -> list[str]:
-    changed = list(words)
-    for _ in range(edits):
-        what = rng.randrange(3)
-        if what == 0 and changed:
-            changed.pop(rng.randrange(len(changed)))
-        elif what == 1:
-            changed.insert(rng.randint(0, len(changed)), rng.choice(vocabulary))
-        elif changed:
-            changed[rng.randrange(len(changed))] = rng.choice(vocabulary)
-    return changed
-
-
 def test_word_distance_is_the_full_tables() -> None:
     rng = random.Random(12)
     for _ in range(20_000):
         first = [rng.choice("abc") for _ in range(rng.randrange(12))]
-        second = _mutated(rng, first if rng.random() < 0.6 else list("abcab"), "abcd", rng.randrange(5))
+        second = _edited(rng, first if rng.random() < 0.6 else list("abcab"), "abcd", rng.randrange(5))
         limit = rng.randrange(5)
-        assert word_distance(first, second, limit) == _reference_distance(first, second, limit)
-
-
-def _reference_first_copy(
-    candidates: Sequence[Candidate], at: int, options: Options
-) -> tuple[int, int] | None:
-    """The plain loop the matcher replaced: each other statement in order until one is a copy."""
-    candidate = candidates[at]
-    for position, other in enumerate(candidates):
-        if other is candidate or _same_action(candidate.response, other.response):
-            continue
-        if candidate.words == other.words:
-            changed = 0
-        elif min(len(candidate.words), len(other.words)) >= options.min_words:
-            changed = _reference_distance(other.words, candidate.words, options.max_changed_words)
-            if changed > options.max_changed_words:
-                continue
-        else:
-            continue
-        return position, changed
-    return None
+        assert word_distance(first, second, limit) == _distance(first, second, limit)
 
 
 def _department(rng: random.Random) -> list[Candidate]:
@@ -142,9 +89,9 @@ def _department(rng: random.Random) -> list[Candidate]:
     candidates = []
     for page in pages:
         for _ in range(rng.randint(0, 4)):
-            words = _mutated(rng, rng.choice(templates), vocabulary, rng.randrange(4))
+            words = _edited(rng, rng.choice(templates), vocabulary, rng.randrange(4))
             if words:
-                candidates.append(Candidate(_response(page), tuple(words), tuple(w.upper() for w in words)))
+                candidates.append(_candidate(page, words))
     return candidates
 
 
@@ -157,7 +104,7 @@ def test_the_matcher_finds_what_each_other_statement_in_order_finds() -> None:
         matcher = _Matcher(candidates, options)
         for at in range(len(candidates)):
             found = matcher.first_copy(at)
-            expected = _reference_first_copy(candidates, at, options)
+            expected = _first_copy(candidates, at, options)
             got = (
                 None
                 if found is None

@@ -27,11 +27,12 @@ def _page(number: int | None, path: str) -> Page:
 
 def _candidate(page: Page, words: Sequence[str]) -> Candidate:
     response = Response(page, DepartmentBlock(Span.of(1, 1, 1, 1), None, None), "Home Office", "Home Office")
-    return Candidate(response, tuple(words), tuple(word.upper() for word in words))
+    return Candidate(response, tuple(words), " ".join(word.upper() for word in words))
 
 
 def _distance(first: Sequence[str], second: Sequence[str], limit: int) -> int:
-    """Words added, dropped or replaced (the whole edit table, no band); over ``limit`` once a row is."""
+    """Words added, dropped or replaced (the whole edit table, as ``word_distance`` was before it
+    was banded); ``limit + 1`` once over ``limit``."""
     if abs(len(first) - len(second)) > limit:
         return limit + 1
     previous = list(range(len(second) + 1))
@@ -44,7 +45,7 @@ def _distance(first: Sequence[str], second: Sequence[str], limit: int) -> int:
         if min(current) > limit:
             return limit + 1
         previous = current
-    return previous[-1]
+    return min(previous[-1], limit + 1)
 
 
 def _same_action(one: Page, other: Page) -> bool:
