@@ -203,7 +203,9 @@ def fetch_key(url: str) -> str:
     if plain is not None:  # the common case, without urlsplit's general machinery
         key = _plain_key(*plain.groups())
         if key is not None:
-            return key
+            # a URL already in its key's form (most are) is its own key: the same string, not a
+            # copy in every table the run keys by URL
+            return raw if key == raw else key
     try:
         parts = urlsplit(raw)
         port = parts.port
