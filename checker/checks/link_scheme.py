@@ -6,6 +6,7 @@ Passes: ``[Read more »](https://www.gov.uk/government/publications/digital-in-d
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -23,9 +24,10 @@ class Options:
 
 
 def scheme_of(url: str) -> str | None:
-    """The URL's scheme, in lower case ("" when it has none); None when it cannot be read."""
+    """The URL's scheme, in lower case ("" when it has none); None when it cannot be read. Interned:
+    a run keeps one "http" for the whole publication, not one per URL."""
     try:
-        return urlsplit(url).scheme.lower()
+        return sys.intern(urlsplit(url).scheme.lower())
     except ValueError:
         return None  # link-malformed reports these
 

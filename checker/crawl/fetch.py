@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import functools
 import math
 import random
 import re
@@ -87,6 +88,13 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     if not math.isfinite(seconds):
         return None
     return min(max(0.0, seconds), RETRY_AFTER_MAX)
+
+
+@functools.lru_cache(maxsize=256)
+def media_type(content_type: str) -> str:
+    """A ``Content-Type`` header's media type, in lower case (``text/html; charset=utf-8`` ->
+    ``text/html``). Remembered: the results of a crawl share one string per type, not one each."""
+    return content_type.split(";", 1)[0].strip().lower()
 
 
 def printable(text: str, limit: int = 300) -> str:
@@ -299,7 +307,7 @@ class Fetcher:
             status = resp.status
             headers = resp.headers
             raw_type = headers.get("Content-Type")
-            content_type = raw_type.split(";", 1)[0].strip().lower() if raw_type else None
+            content_type = media_type(raw_type) if raw_type else None
             challenge = headers.get("cf-mitigated", "").strip().lower() == "challenge"
             limit = 0
             if content_type in _HTML_TYPES and not challenge:

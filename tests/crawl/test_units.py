@@ -12,7 +12,8 @@ import pytest
 
 from checker.crawl import CrawlConfig
 from checker.crawl.body import MAX_CODINGS, read_capped
-from checker.crawl.fetch import RETRY_AFTER_MAX, parse_retry_after, printable
+from checker.crawl.classify import classify_status
+from checker.crawl.fetch import RETRY_AFTER_MAX, media_type, parse_retry_after, printable
 from checker.crawl.soft404 import analyse_html, decode_html, redirect_soft404
 from checker.model.links import LinkResult, LinkStatus, fetch_key
 
@@ -245,3 +246,16 @@ def test_redirect_soft404(original: str, final: str, kind: str | None) -> None:
 def test_zlib_max_length_zero_is_never_used() -> None:
     # documents the zlib pitfall body.read_capped guards against
     assert len(zlib.decompressobj(31).decompress(compress(b"a" * 1000), 0)) == 1000
+
+
+def test_answers_alike_share_one_verdict_and_one_media_type() -> None:
+    """A crawl keeps one ``detail`` and one content type string per kind of answer, not one per URL."""
+    first = classify_status(200, "OK", challenge=False)
+    assert classify_status(200, "OK", challenge=False).detail is first.detail
+    assert first.detail == "the server answered 200 OK" and first.status is LinkStatus.OK
+    assert classify_status(201, "Created", challenge=False).detail == "the server answered 201 Created"
+    assert classify_status(404, None, challenge=True).status is LinkStatus.BLOCKED
+    header = "".join(["Text/HTML; ", "charset=utf-8"])  # a string of its own, as each answer has
+    assert media_type(header) == "text/html"
+    assert media_type("".join(["Text/HTML; ", "charset=utf-8"])) is media_type(header)
+    assert media_type(" application/pdf ") == "application/pdf"
