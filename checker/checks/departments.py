@@ -44,7 +44,7 @@ def check_duplicate(rule: Rule[Options], page: Page, context: Context) -> Iterat
         key = known.name if known else heading.name.casefold()
         if key in first:
             yield rule.finding(
-                page, heading.span, department=heading.name, first_line=first[key].span.start.line
+                page, heading.span, department=heading.name, first_line=first[key].span.start_line
             )
         else:
             first[key] = heading

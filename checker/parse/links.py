@@ -531,9 +531,9 @@ def extract_links(markdown: str, lines: Sequence[str]) -> list[Link]:
 
 
 def _span_key(link: Link) -> tuple[int, int, int, int]:
-    """The order of ``Link.span`` as plain integers, which compare faster than the dataclasses."""
-    start, end = link.span.start, link.span.end
-    return start.line, start.column, end.line, end.column
+    """The order of ``Link.span`` as plain integers, which compare faster than spans."""
+    span = link.span
+    return span.start_line, span.start_column, span.end_line, span.end_column
 
 
 _PARSER = _make_parser()

@@ -65,7 +65,7 @@ class StructureScanner:
     def __init__(self, lines: Sequence[Line], links: Sequence[Link] = ()) -> None:
         self.lines = lines
         self.links = links
-        self.link_starts = [(link.span.start.line, link.span.start.column) for link in links]
+        self.link_starts = [(link.span.start_line, link.span.start_column) for link in links]
         self.stack: list[_Open] = []
         self.problems: list[Problem] = []
         self.blocks: list[DepartmentBlock] = []
@@ -307,8 +307,8 @@ class StructureScanner:
     def _links_in(self, span: Span) -> tuple[Link, ...]:
         """The links that start inside ``span`` (from its start up to, not including, its end)."""
         starts = self.link_starts
-        first = bisect.bisect_left(starts, (span.start.line, span.start.column))
-        last = bisect.bisect_left(starts, (span.end.line, span.end.column), first)
+        first = bisect.bisect_left(starts, (span.start_line, span.start_column))
+        last = bisect.bisect_left(starts, (span.end_line, span.end_column), first)
         return tuple(self.links[first:last])
 
     def _close_at_end(self) -> None:

@@ -159,18 +159,18 @@ def _written(comment: Comment, spoiled: Mapping[int, str]) -> Iterator[Written]:
         first, last = group[0], group[-1]
         start = (
             comment.span.start
-            if comment.span.start.line == first.number
+            if comment.span.start_line == first.number
             else Position(first.number, first.column)
         )
-        if comment.span.end.line == last.number:
+        if comment.span.end_line == last.number:
             end = comment.span.end
         else:
             end = Position(last.number, last.column + len(last.text))
         said = read_waiver(" ".join(line.text for line in group))
         if not comment.closed:
             said = replace(said, problem=UNCLOSED)
-        elif comment.span.start.line in spoiled:
-            said = replace(said, problem=spoils(spoiled[comment.span.start.line]))
+        elif comment.span.start_line in spoiled:
+            said = replace(said, problem=spoils(spoiled[comment.span.start_line]))
         yield Written(said, Span(start, end), first.number)
 
 
@@ -192,7 +192,7 @@ def find_waivers(
     its source lines.
     """
     comments, shown = reading.comments, reading.shown
-    unclosed = {comment.span.start.line for comment in comments if not comment.closed}
+    unclosed = {comment.span.start_line for comment in comments if not comment.closed}
     written = [found for comment in comments for found in _written(comment, reading.spoiled)]
     written.extend(_shown(shown, unclosed | set(reading.spoiled)))
     if not written:
@@ -202,7 +202,7 @@ def find_waivers(
     page = Span.of(1, 1, last, len(source[-1]) + 1) if source else Span.of(1, 1, 1, 1)
     waivers = []
     for found in sorted(written, key=lambda found: found.span):
-        block = next((b for b in blocks if b.span.start.line <= found.line <= b.span.end.line), None)
+        block = next((b for b in blocks if b.span.start_line <= found.line <= b.span.end_line), None)
         if found.line in showing:
             scope, reach = Span.line(found.line, source[found.line - 1]), Reach.LINE
         elif block is not None:
