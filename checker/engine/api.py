@@ -137,6 +137,10 @@ class _Memo:
         self.closest: dict[str, Department | None] = {}
         self.fetch_keys: dict[str, str] = {}
 
+    def clear(self) -> None:
+        for table in (self.values, self.lookups, self.closest, self.fetch_keys):
+            table.clear()
+
 
 @dataclass(frozen=True)
 class Context:
@@ -191,6 +195,12 @@ class Context:
         except KeyError:
             department = found[name] = self.registry.closest(name)
             return department
+
+    def forget(self) -> None:
+        """Let go of what ``shared``, ``lookup``, ``closest`` and ``fetch_key`` worked out: once the
+        rules have run, tables with an entry per distinct URL (a few of them, 40 MiB for 100,000
+        URLs) need not live until the report is written. Asked again, they are worked out again."""
+        self._memo.clear()
 
     def fetch_key(self, url: str) -> str:
         """``checker.model.links.fetch_key(url)``, worked out once per distinct URL in the run."""

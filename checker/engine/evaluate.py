@@ -35,8 +35,8 @@ def link_sites(page: Page, context: Context) -> Iterator[LinkSite]:
         if statement is not None and statement.links:
             name = block.name
             for link in statement.links:
-                start, end = link.span.start, link.span.end
-                owner[start.line, start.column, end.line, end.column] = name
+                span = link.span
+                owner[span.start_line, span.start_column, span.end_line, span.end_column] = name
     ends: dict[str, tuple[str | None, LinkResult | None]] = context.shared(_link_end, dict)  # by URL
     for link in page.links:
         url = link.url
@@ -47,8 +47,8 @@ def link_sites(page: Page, context: Context) -> Iterator[LinkSite]:
                 target, result = ends[url]
             except KeyError:
                 target, result = ends[url] = _link_end(url, context)
-        start, end = link.span.start, link.span.end
-        department = owner.get((start.line, start.column, end.line, end.column))
+        span = link.span
+        department = owner.get((span.start_line, span.start_column, span.end_line, span.end_column))
         yield LinkSite(page, department, link, target, result)
 
 
@@ -138,8 +138,10 @@ class Evaluation:
                     runner.call(rule, page, _per_link, check, rule, sites, context)
 
     def finish(self) -> tuple[list[Finding], list[RuleFailure]]:
+        """The publication rules run; every finding and failure; the context's tables let go."""
         for rule in self._by_scope[Scope.PUBLICATION]:
             self._runner.call(rule, None, KINDS[rule.kind].check, rule, self.context)
+        self.context.forget()
         return self._runner.findings, self._runner.failures
 
 

@@ -11,7 +11,7 @@ leaves it unchanged; editing the text it points at changes it.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from checker.model import Page, Span
 from checker.model.finding import Finding
@@ -46,7 +46,7 @@ def source_text(lines: Sequence[str], span: Span) -> str:
 
 
 def fingerprint(
-    findings: Sequence[Finding], pages: Mapping[str, Page], keys: Mapping[str, str]
+    findings: Iterable[Finding], pages: Mapping[str, Page], keys: Mapping[str, str]
 ) -> list[Finding]:
     """``findings`` with ``fingerprint`` (and a content ``subject``) filled in.
 
