@@ -98,3 +98,18 @@ def test_pages_come_back_from_the_parse_workers_with_their_spans() -> None:
     (back,) = pages._unpickled(pages._parse_batch([path]))
     assert back == page
     assert [link.span for link in back.links] == [link.span for link in page.links]
+
+
+def test_equal_numbers_are_one_int_however_the_span_was_made() -> None:
+    """Python shares ints up to 256 only: spans share theirs (made, built from positions, unpickled)."""
+
+    def numbers() -> list[int]:
+        return [int(text) for text in ("1000", "2000", "3000", "4000")]  # new int objects each call
+
+    made = Span.of(*numbers())
+    line, column, end_line, end_column = numbers()
+    built = Span(Position(line, column), Position(end_line, end_column))
+    unpickled = pickle.loads(pickle.dumps(made, pickle.HIGHEST_PROTOCOL))
+    for other in (built, unpickled):
+        assert other.start_line is made.start_line and other.start_column is made.start_column
+        assert other.end_line is made.end_line and other.end_column is made.end_column
