@@ -690,8 +690,7 @@ class _Reader:
             (first, first_line), (last, last_line) = lines[0], lines[-1]
             indent = len(first_line) - len(first_line.lstrip())
             text_span = Span.of(first, indent + 1, last, len(last_line) + 1)
-        text = "\n".join(line.strip() for _, line in lines)
-        return Statement(text, doc.span(tag), text_span, tuple(lines), tuple(inside))
+        return Statement(doc.span(tag), text_span, tuple(lines), tuple(inside))
 
     def _stray_text(self, block: _Block) -> None:
         """Text a reader sees in the block outside its headings and statements: one problem a line."""

@@ -296,13 +296,12 @@ class StructureScanner:
         closer = statement.end or end
         opener = statement.opener
         lines = tuple((line.number, line.text) for line in statement.lines)
-        text = "\n".join(line.text.strip() for line in statement.lines)
         text_span = None
         if statement.lines:
             first, last = statement.lines[0], statement.lines[-1]
             text_span = Span.of(first.number, first.column, last.number, len(last.text.rstrip()) + 1)
         span = Span.of(opener.number, opener.column, closer.number, len(closer.text.rstrip()) + 1)
-        return Statement(text=text, span=span, text_span=text_span, lines=lines, links=self._links_in(span))
+        return Statement(span=span, text_span=text_span, lines=lines, links=self._links_in(span))
 
     def _links_in(self, span: Span) -> tuple[Link, ...]:
         """The links that start inside ``span`` (from its start up to, not including, its end)."""
