@@ -34,7 +34,7 @@ from checker.engine.kinds import KINDS, placeholder_test
 from checker.engine.plan import make_plan
 from checker.engine.run import check
 from checker.model import Page, PageKind, Span
-from checker.model.finding import FieldValue, Finding, Related, Severity
+from checker.model.finding import Fields, FieldValue, Finding, Related, Severity
 from checker.model.links import ErrorKind, Hop, LinkResult, LinkStatus, fetch_key
 from checker.output import json_format
 from checker.output.base import OutputOptions
@@ -264,13 +264,15 @@ def test_fingerprints_a_page_at_a_time_are_the_fingerprints() -> None:
 def test_a_finding_is_what_the_dataclass_made() -> None:
     span = Span.of(1, 2, 3, 4)
     plain = Finding("r", Severity.ERROR, "p.md", span, "m")
-    assert plain.fields == {} and isinstance(plain.fields, MappingProxyType)
+    assert plain.fields == {} and isinstance(plain.fields, Fields)
     given: dict[str, FieldValue] = {"a": 1}
     kept = Finding("r", Severity.ERROR, "p.md", span, "m", fields=given)
     given["a"] = 2  # the finding froze a copy
-    assert kept.fields == {"a": 1} and isinstance(kept.fields, MappingProxyType)
+    assert kept.fields == {"a": 1} and isinstance(kept.fields, Fields)
     proxy = MappingProxyType({"b": "x"})
-    assert Finding("r", Severity.ERROR, "p.md", span, "m", fields=proxy).fields is proxy
+    assert Finding("r", Severity.ERROR, "p.md", span, "m", fields=proxy).fields == {"b": "x"}
+    frozen = Fields(("b",), ("x",))
+    assert Finding("r", Severity.ERROR, "p.md", span, "m", fields=frozen).fields is frozen
     full = Finding(
         rule="r",
         severity=Severity.INFO,

@@ -17,10 +17,9 @@ import enum
 import string
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Any, Generic, TypeVar, cast
 
-from checker.model.finding import FieldValue, Finding, Related, Severity
+from checker.model.finding import Fields, FieldValue, Finding, Related, Severity
 from checker.model.links import LinkResult, fetch_key
 from checker.model.page import DepartmentBlock, Link, Page, Span, Statement
 from checker.model.registry import Department, Registry
@@ -107,7 +106,7 @@ class Rule(Generic[OptionsT]):
             department,
             url,
             subject if subject is not None else (url or ""),
-            MappingProxyType(fields),  # the call's own dict: no copy needed to freeze it
+            Fields(tuple(fields), tuple(fields.values())),
             link,
             "",
             None,
