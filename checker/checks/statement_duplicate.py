@@ -111,10 +111,21 @@ def word_distance(first: Sequence[str], second: Sequence[str], limit: int) -> in
     return previous[columns - rows + limit]
 
 
-def _candidates(rule: Rule[Options], context: Context) -> dict[str, list[Candidate]]:
-    by_department: dict[str, list[Candidate]] = {}
-    folded: dict[str, str] = {}  # each distinct word as written -> its folded form, one string each
+def _by_department(context: Context) -> list[list[Response]]:
+    """The run's responses, a list per department, in the order departments first appear."""
+    by_department: dict[str, list[Response]] = {}
     for response in all_responses(context):
+        by_department.setdefault(response.key, []).append(response)
+    return list(by_department.values())
+
+
+def _candidates(
+    rule: Rule[Options], context: Context, responses: Sequence[Response], folded: dict[str, str]
+) -> list[Candidate]:
+    """The statements of ``responses`` that may be copies, with their words. ``folded``: each
+    distinct word as written -> its folded form, one string each, kept across departments."""
+    candidates: list[Candidate] = []
+    for response in responses:
         statement = response.block.statement
         if statement is None or statement.text_span is None or context.is_placeholder(statement):
             continue
@@ -126,8 +137,8 @@ def _candidates(rule: Rule[Options], context: Context) -> dict[str, list[Candida
             continue
         words = tuple([folded.get(word) or _fold(word, folded) for word in _WORD.findall(text)])
         if words:
-            by_department.setdefault(response.key, []).append(Candidate(response, words, text))
-    return by_department
+            candidates.append(Candidate(response, words, text))
+    return candidates
 
 
 def _exempt(text: str, exempt: tuple[re.Pattern[str], ...]) -> bool:
@@ -299,8 +310,12 @@ def _next_at_or_after(sources: Sequence[Sequence[int]], cursor: int) -> int | No
 
 
 def check(rule: Rule[Options], context: Context) -> Iterator[Finding]:
+    """Each department's statements in turn: only one department's words and index are held at a
+    time (for the whole publication at once they were the run's peak)."""
     told: dict[tuple[str, str], str] = {}  # how two texts differ, said once
-    for candidates in _candidates(rule, context).values():
+    folded: dict[str, str] = {}
+    for responses in _by_department(context):
+        candidates = _candidates(rule, context, responses, folded)
         matcher = _Matcher(candidates, rule.options)
         for at, candidate in enumerate(candidates):
             found = matcher.first_copy(at)
