@@ -24,6 +24,7 @@ from checker.checks.publication import (
     action_order,
     action_pages,
     all_responses,
+    by_department,
     title_span,
     visible_lines,
 )
@@ -81,13 +82,10 @@ def check(rule: Rule[Options], context: Context) -> Iterator[Finding]:
     )
     actions = {action_key(page) for page in pages}
     total = len(actions)
-    by_department: dict[str, list[Response]] = {}
     kept = {id(page) for page in pages}
     # ``responses(pages, context)``: the run's responses (shared, in the same order) on these pages
-    for response in all_responses(context):
-        if id(response.page) in kept:
-            by_department.setdefault(response.key, []).append(response)
-    for answers in by_department.values():
+    mine = (response for response in all_responses(context) if id(response.page) in kept)
+    for answers in by_department(mine).values():
         answered = {action_key(response.page) for response in answers}
         if len(answered) <= options.most * total:
             continue

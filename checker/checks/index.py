@@ -30,6 +30,7 @@ from checker.checks.publication import (
     action_order,
     action_pages,
     all_responses,
+    by_department,
     department_key,
     find_index,
     index_entries,
@@ -52,20 +53,12 @@ class Options:
     index: str = "_index.md"  # the index page's file name (a glob matched from the end of its path)
 
 
-def _by_department(answered: Sequence[Response]) -> dict[str, list[Response]]:
-    """The responses of each department (by key), in order; the departments in order of first answer."""
-    grouped: dict[str, list[Response]] = {}
-    for response in answered:
-        grouped.setdefault(response.key, []).append(response)
-    return grouped
-
-
 def _missing(
     rule: Rule[Options], context: Context, index: Page, answered: Sequence[Response]
 ) -> Iterator[Finding]:
     """Departments that answer on the action pages with no item in the index."""
     listed = {department_key(context, entry.name) for entry in index_entries(index)}
-    for key, mine in _by_department(answered).items():
+    for key, mine in by_department(answered).items():
         if key in listed:
             continue
         response = mine[0]
@@ -98,7 +91,7 @@ def _unused(
         if link.url
     }
     pages = sorted({response.page.path: response.page for response in answered}.values(), key=action_order)
-    grouped = _by_department(answered)
+    grouped = by_department(answered)
     for entry in index_entries(index):
         if entry.url is None or document(entry.url) in used:
             continue

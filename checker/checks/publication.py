@@ -17,7 +17,7 @@ one is not among them, the rules that need it say nothing (checking a single pag
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -209,6 +209,14 @@ def responses(pages: Sequence[Page], registry: Registry | Context) -> list[Respo
 def all_responses(context: Context) -> tuple[Response, ...]:
     """``responses`` of all the run's pages, worked out once per run and shared by the rules."""
     return context.shared(all_responses, lambda: tuple(responses(context.pages, context)))
+
+
+def by_department(answered: Iterable[Response]) -> dict[str, list[Response]]:
+    """The responses of each department (by key), in order; the departments in order of first answer."""
+    grouped: dict[str, list[Response]] = {}
+    for response in answered:
+        grouped.setdefault(response.key, []).append(response)
+    return grouped
 
 
 def read_more_links(response: Response) -> list[Link]:

@@ -28,7 +28,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain
 
-from checker.checks.publication import Response, action_label, all_responses
+from checker.checks.publication import Response, action_label, all_responses, by_department
 from checker.checks.statement_pattern import shared_words_text
 from checker.checks.statements import MAX_STATEMENT_CHARS, either, linear, plain_text
 from checker.engine.api import CheckKind, Context, Rule, Scope
@@ -109,14 +109,6 @@ def word_distance(first: Sequence[str], second: Sequence[str], limit: int) -> in
             return over
         previous = current
     return previous[columns - rows + limit]
-
-
-def _by_department(context: Context) -> list[list[Response]]:
-    """The run's responses, a list per department, in the order departments first appear."""
-    by_department: dict[str, list[Response]] = {}
-    for response in all_responses(context):
-        by_department.setdefault(response.key, []).append(response)
-    return list(by_department.values())
 
 
 def _candidates(
@@ -314,7 +306,7 @@ def check(rule: Rule[Options], context: Context) -> Iterator[Finding]:
     time (for the whole publication at once they were the run's peak)."""
     told: dict[tuple[str, str], str] = {}  # how two texts differ, said once
     folded: dict[str, str] = {}
-    for responses in _by_department(context):
+    for responses in by_department(all_responses(context)).values():
         candidates = _candidates(rule, context, responses, folded)
         matcher = _Matcher(candidates, rule.options)
         for at, candidate in enumerate(candidates):
