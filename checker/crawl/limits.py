@@ -231,10 +231,8 @@ class Slot:
     async def __aexit__(self, *_exc: object) -> None:
         state = self._state
         assert state is not None
-        state.inflight -= 1
         state.finished += 1
-        state.freed.set()
-        self._gate._global.release()
+        _give_back(self._gate, state)
 
 
 class _Semaphore(asyncio.Semaphore):
@@ -301,6 +299,11 @@ def _leave(gate: RequestGate, state: _Host, place: asyncio.Future[float | None])
     if start is None:  # it had just been given the turn
         _pass_turn(gate, state)
     else:  # it had just been given its slot, which it will never use
-        state.inflight -= 1
-        state.freed.set()
-        gate._global.release()
+        _give_back(gate, state)
+
+
+def _give_back(gate: RequestGate, state: _Host) -> None:
+    """A slot taken for a request to the host is free again (the request is over, or never ran)."""
+    state.inflight -= 1
+    state.freed.set()
+    gate._global.release()
