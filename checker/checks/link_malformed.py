@@ -36,11 +36,8 @@ def _reason(link: Link, options: Options, context: Context | None = None) -> tup
     if context is None:
         reason = url_problem(link.url, options)
     else:
-        judged: dict[str, str | None] = context.shared((url_problem, options), dict)
-        if link.url in judged:
-            reason = judged[link.url]
-        else:
-            reason = judged[link.url] = url_problem(link.url, options)
+        judged = context.remembered(lambda url: url_problem(url, options), key=(url_problem, options))
+        reason = judged(link.url)
     if reason is None:
         return None
     if reason == SPACE:

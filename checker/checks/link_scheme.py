@@ -34,11 +34,7 @@ def scheme_of(url: str) -> str | None:
 
 def check(rule: Rule[Options], site: LinkSite, context: Context) -> Iterator[Finding]:
     link = site.link
-    schemes: dict[str, str | None] = context.shared(scheme_of, dict)  # by URL: a publication repeats them
-    try:
-        scheme = schemes[link.url]
-    except KeyError:
-        scheme = schemes[link.url] = scheme_of(link.url)
+    scheme = context.remembered(scheme_of)(link.url)  # once per URL: a publication repeats them
     if scheme and scheme in rule.options.schemes:
         better = rule.options.replacement + link.url[len(scheme) :]
         yield rule.finding(

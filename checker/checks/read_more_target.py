@@ -45,16 +45,7 @@ def document_key(url: str) -> str:
 
 def document_keys(context: Context) -> Callable[[str], str]:
     """``document_key``, worked out once per distinct URL in the run (a publication repeats its URLs)."""
-    table: dict[str, str] = context.shared(document_key, dict)
-
-    def key(url: str) -> str:
-        try:
-            return table[url]
-        except KeyError:
-            found = table[url] = document_key(url)
-            return found
-
-    return key
+    return context.remembered(document_key)
 
 
 def strategy_owners(registry: Registry, url: str) -> list[Department]:

@@ -106,7 +106,7 @@ class Rule(Generic[OptionsT]):
             department,
             url,
             subject if subject is not None else (url or ""),
-            Fields(tuple(fields), tuple(fields.values())),
+            Fields.of(fields),  # the call's own dict, read into two tuples
             link,
             "",
             None,
@@ -177,6 +177,14 @@ class Context:
             value = values[key] = make()
             return value
 
+    def remembered(self, work: Callable[[str], T], key: Hashable | None = None) -> Callable[[str], T]:
+        """``work``, answering once per distinct argument in the run: one function per ``key`` (by
+        default ``work`` itself) for the run, its answers shared by every rule that asks for it.
+
+        For what rules ask of each URL or name, which a publication repeats.
+        """
+        return self.shared((_remembering, work if key is None else key), lambda: _remembering(work))
+
     def lookup(self, name: str) -> Department | None:
         """``registry.lookup(name)``, worked out once per distinct name in the run."""
         found = self._memo.lookups
@@ -209,6 +217,20 @@ class Context:
         except KeyError:
             key = keys[url] = fetch_key(url)
             return key
+
+
+def _remembering(work: Callable[[str], T]) -> Callable[[str], T]:
+    """``work`` with a table of its answers (see ``Context.remembered``)."""
+    table: dict[str, T] = {}
+
+    def answer(value: str) -> T:
+        try:
+            return table[value]
+        except KeyError:
+            found = table[value] = work(value)
+            return found
+
+    return answer
 
 
 PageCheck = Callable[[Rule[Any], Page, Context], Iterable[Finding]]
