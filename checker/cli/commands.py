@@ -16,6 +16,7 @@ from typing import Any, TextIO
 
 from checker import __version__
 from checker.cli import options
+from checker.cli import timings as cli_timings
 from checker.cli.nightly import cmd_nightly, cmd_prune, cmd_report
 from checker.cli.outputs import format_name, outputs_for
 from checker.cli.running import EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, execute, request_for, silence_stdout
@@ -149,12 +150,15 @@ def cmd_baseline(args: argparse.Namespace, out: TextIO) -> int:
 
     settings = options.settings_of(args)
     target = settings.baseline or (options.root_of(settings) or Path.cwd()) / DEFAULT_NAME
+    timings = cli_timings.begin(settings)
     if settings.offline or not settings.store:
-        report = run(request_for(settings, args.paths, filtered=False))
+        report = run(request_for(settings, args.paths, filtered=False, timings=timings))
     else:
         with options.open_settings_store(settings) as store:
             history = options.run_history(store, settings, cache=True, command="baseline")
-            report = run(request_for(settings, args.paths, history, filtered=False))
+            report = run(request_for(settings, args.paths, history, filtered=False, timings=timings))
+    if timings is not None:
+        cli_timings.show(timings, sys.stderr)
     for error in report.errors:
         print(f"checker: error: {error}", file=sys.stderr)
     if report.errors or report.failures:
@@ -204,6 +208,7 @@ COLLECTOR_THRESHOLDS = (50_000, 20, 10)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    cli_timings.entered()
     argv = sys.argv[1:] if argv is None else argv
     args = _parser(_command_in(argv)).parse_args(argv)
     stopper = Stopper()

@@ -8,11 +8,13 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, TextIO
 
 from checker.cli import options
+from checker.cli import timings as cli_timings
 from checker.cli.outputs import Output, emit, outputs_for
 from checker.cli.progress import Progress
 from checker.config.settings import Settings
 from checker.engine.filter import FindingFilter, MinLevel
 from checker.engine.run import RunRequest, run
+from checker.engine.timing import Timings, stage
 from checker.model import Page
 from checker.model.finding import Severity
 from checker.model.report import Report
@@ -44,7 +46,12 @@ def _changes(settings: Settings) -> Changes | None:
 
 
 def request_for(
-    settings: Settings, paths: Sequence[str], history: RunHistory | None = None, *, filtered: bool = True
+    settings: Settings,
+    paths: Sequence[str],
+    history: RunHistory | None = None,
+    *,
+    filtered: bool = True,
+    timings: Timings | None = None,
 ) -> RunRequest:
     """The engine's request for a check as ``settings`` say; ``filtered=False``: every finding kept
     (no baseline, no minimum level), as ``checker baseline`` records them."""
@@ -59,10 +66,16 @@ def request_for(
     if not settings.offline:  # issue 11: a config file switching the address guard off is said aloud
         for note in options.guard_notes(settings):
             print(f"checker: note: {note}", file=sys.stderr)
+    with stage(timings, "rule files"):
+        plan = options.plan_for(settings)
+    links = None
+    if not settings.offline:
+        with stage(timings, "link options (and the crawler, aiohttp, loaded)"):
+            links = options.link_options(settings)
     return RunRequest(
         paths=paths,
-        plan=options.plan_for(settings),
-        links=None if settings.offline else options.link_options(settings),
+        plan=plan,
+        links=links,
         root=options.root_of(settings),
         filters=filters,
         progress=Progress(sys.stderr, enabled=options.progress_enabled(sys.stderr, os.environ)),
@@ -71,6 +84,7 @@ def request_for(
         changes=_changes(settings),
         all_links=settings.all_links,
         workers=settings.jobs,
+        timings=timings,
     )
 
 
@@ -79,7 +93,8 @@ def execute(
 ) -> tuple[Report, int]:
     """Check ``paths`` as ``settings`` say, print what went wrong on stderr, write the outputs."""
     outputs = outputs_for(settings)
-    request = request_for(settings, paths, history)
+    timings = cli_timings.begin(settings)
+    request = request_for(settings, paths, history, timings=timings)
     to_fix = _pages_to_fix(settings, request)  # --fix: refused before anything runs, or the pages read
     report = run(request)
     for error in report.errors:
@@ -97,11 +112,15 @@ def execute(
 
     code = _exit_code(report)
     if to_fix is not None and request.links is not None:
-        code = _fix(to_fix, report, request.links, _fix_stream(outputs, out), code)
+        with stage(timings, "fixes"):
+            code = _fix(to_fix, report, request.links, _fix_stream(outputs, out), code)
     try:
-        emit(outputs, out, settings.color, write)
+        with stage(timings, "output"):
+            emit(outputs, out, settings.color, write)
     except BrokenPipeError:  # checker ... | head: the reader went away, the verdict stands
         silence_stdout()
+    if timings is not None:
+        cli_timings.show(timings, sys.stderr)
     return report, code
 
 

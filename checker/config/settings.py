@@ -429,6 +429,15 @@ SETTINGS: tuple[Setting, ...] = (
         commands=("check",),
     ),
     Setting(
+        "timings",
+        "timings",
+        _boolean,
+        "print on stderr, after the outputs, where the run's time went: each stage, and the rules "
+        "that took longest",
+        "--timings",
+        boolean=True,
+    ),
+    Setting(
         "keep_runs",
         "store.keep_runs",
         _count,
@@ -477,6 +486,7 @@ class Settings:
     all_links: bool = False
     baseline: Path | None = None
     fix: bool = False
+    timings: bool = False
     config: str | None = None  # the config file read, if any
     origins: Mapping[str, Origin] = field(default_factory=dict, compare=False)
 

@@ -5,7 +5,7 @@ once per page, block rules once per department block, link rules once per link w
 the department that holds it and its crawl result (the kinds that read results, once per
 link that has one), publication rules once per run.
 A check that raises is recorded as a ``RuleFailure`` with its rule id and page; the
-other rules' findings still come out.
+other rules' findings still come out. Given ``Timings``, every call of a rule is timed.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Any
 
 from checker.engine.api import Context, LinkSite, Rule, Scope
 from checker.engine.kinds import KINDS
+from checker.engine.timing import Timings
 from checker.model import Page
 from checker.model.finding import Finding
 from checker.model.links import LinkResult
@@ -74,10 +75,11 @@ def _per_link(
 
 
 class _Runner:
-    def __init__(self) -> None:
+    def __init__(self, timings: Timings | None = None) -> None:
         self.findings: list[Finding] = []
         self.failures: list[RuleFailure] = []
         self._failed: set[tuple[str, str | None]] = set()
+        self._timings = timings
 
     def call(
         self, rule: Rule[Any], page: Page | None, produce: Callable[..., Iterable[Finding]], *args: Any
@@ -85,12 +87,16 @@ class _Runner:
         path = page.path if page is not None else None
         if (rule.id, path) in self._failed:
             return
+        timings = self._timings
+        started = timings.clock() if timings is not None else 0.0
         try:
             found = produce(*args)  # all of it before any is kept: a check may raise half way
             self.findings.extend(found if type(found) is list else list(found))
         except Exception as error:  # a bug in one check must not hide every other finding
             self._failed.add((rule.id, path))
             self.failures.append(RuleFailure(rule.id, path, f"{type(error).__name__}: {error}"))
+        if timings is not None:
+            timings.add_rule(rule.id, timings.clock() - started)
 
 
 class Evaluation:
@@ -103,12 +109,14 @@ class Evaluation:
     gives for the same pages in the same order.
     """
 
-    def __init__(self, selected: Sequence[Rule[Any]], context: Context) -> None:
+    def __init__(
+        self, selected: Sequence[Rule[Any]], context: Context, timings: Timings | None = None
+    ) -> None:
         self.context = context
         self._by_scope: Mapping[Scope, list[Rule[Any]]] = {
             scope: [rule for rule in selected if KINDS[rule.kind].scope is scope] for scope in Scope
         }
-        self._runner = _Runner()
+        self._runner = _Runner(timings)
         self._page_rules = [(rule, KINDS[rule.kind].check) for rule in self._by_scope[Scope.PAGE]]
         self._block_rules = [(rule, KINDS[rule.kind].check) for rule in self._by_scope[Scope.BLOCK]]
         #: link rules, and whether each reads the crawler's results: those are given only the links
@@ -145,8 +153,10 @@ class Evaluation:
         return self._runner.findings, self._runner.failures
 
 
-def evaluate(selected: Sequence[Rule[Any]], context: Context) -> tuple[list[Finding], list[RuleFailure]]:
-    evaluation = Evaluation(selected, context)
+def evaluate(
+    selected: Sequence[Rule[Any]], context: Context, timings: Timings | None = None
+) -> tuple[list[Finding], list[RuleFailure]]:
+    evaluation = Evaluation(selected, context, timings)
     for page in context.pages:
         evaluation.page(page)
     return evaluation.finish()

@@ -21,6 +21,7 @@ from checker.engine.fingerprint import fingerprint
 from checker.engine.kinds import placeholder_test
 from checker.engine.pages import ParsedPages, split
 from checker.engine.plan import Plan
+from checker.engine.timing import Timings, stage
 from checker.engine.waivers import apply_waivers
 from checker.errors import CheckerError
 from checker.model import Link, Page
@@ -52,6 +53,7 @@ class RunRequest:
     all_links: bool = False  # with changes: fetch every link of the changed pages, not only changed lines
     workers: int | None = None  # processes that parse pages (None: one per CPU for big inputs)
     overlap: bool = True  # check links while big inputs are parsed (False: parse every page, then check)
+    timings: Timings | None = None  # --timings: where the time goes, by stage and by rule
 
 
 def _on_changed_lines(changes: Changes) -> Callable[[Page, Link], bool]:
@@ -101,22 +103,25 @@ def _parse_then_check(links: _Links, parsed: ParsedPages) -> tuple[list[Page], l
     request then in flight would seem slower than it is (``link-slow``, timeouts)."""
     from checker.engine.links import check_links  # noqa: PLC0415
 
-    pages, errors = split(parsed)
-    parsed.close()  # the workers, if any, are done
+    timings = links.request.timings
+    with stage(timings, "parse pages"):
+        pages, errors = split(parsed)
+        parsed.close()  # the workers, if any, are done
     history = links.history
     if history is not None:
         history.begin(links.started, len(pages))
         _record_occurrences(history, replace(links.context, pages=pages), links.page_keys)
     assert links.request.links is not None
-    stage = check_links(
-        pages,
-        links.request.links,
-        links.request.progress,
-        cached=links.cached(),
-        record=history.record if history is not None else None,
-        only=links.only(),
-    )
-    return pages, errors, stage
+    with stage(timings, "check links"):
+        checked = check_links(
+            pages,
+            links.request.links,
+            links.request.progress,
+            cached=links.cached(),
+            record=history.record if history is not None else None,
+            only=links.only(),
+        )
+    return pages, errors, checked
 
 
 def _parse_and_check(links: _Links, parsed: ParsedPages) -> tuple[list[Page], list[CheckerError], LinkStage]:
@@ -144,21 +149,22 @@ def _parse_and_check(links: _Links, parsed: ParsedPages) -> tuple[list[Page], li
             yield outcome
 
     assert links.request.links is not None
-    stage = asyncio.run(
-        check_links_as_parsed(
-            arriving(),
-            links.request.links,
-            links.request.progress,
-            cached=links.cached(),
-            record=history.record if history is not None else None,
-            only=links.only(),
+    with stage(links.request.timings, "parse pages and check links (at once)"):
+        checked = asyncio.run(
+            check_links_as_parsed(
+                arriving(),
+                links.request.links,
+                links.request.progress,
+                cached=links.cached(),
+                record=history.record if history is not None else None,
+                only=links.only(),
+            )
         )
-    )
-    return pages, errors, stage
+    return pages, errors, checked
 
 
 def _parse_and_evaluate(
-    files: Sequence[PageFile], workers: int | None, context: Context, plan: Plan, freeze: bool
+    files: Sequence[PageFile], request: RunRequest, context: Context, freeze: bool
 ) -> tuple[list[CheckerError], Evaluation]:
     """Every page parsed and put through its page, block and link rules as it arrives (in input
     order, so the findings come out as ``evaluate`` gives them); the publication rules are left
@@ -168,8 +174,11 @@ def _parse_and_evaluate(
     pages = context.pages
     assert isinstance(pages, list)
     errors: list[CheckerError] = []
-    evaluation = Evaluation(plan.selected, context)
-    with ParsedPages(files, workers) as parsed:
+    evaluation = Evaluation(request.plan.selected, context, request.timings)
+    with (
+        stage(request.timings, "parse pages and run page rules (at once)"),
+        ParsedPages(files, request.workers) as parsed,
+    ):
         for outcome in parsed:
             if isinstance(outcome, CheckerError):
                 errors.append(outcome)
@@ -190,10 +199,49 @@ def _one_by_one(findings: list[Finding]) -> Iterator[Finding]:
         yield findings.pop()
 
 
+def _settle(
+    raw: list[Finding],
+    *,
+    pages: Sequence[Page],
+    page_keys: dict[str, str],
+    request: RunRequest,
+    link_stage: LinkStage | None,
+    started: datetime,
+    history: RunHistory | None,
+) -> tuple[list[Finding], dict[str, int]]:
+    """The rules' findings (``raw``, emptied here) identified, waived, marked outside the change
+    and filtered: those shown and how many were hidden; recorded in the link store, if any."""
+    timings, changes = request.timings, request.changes
+    with stage(timings, "fingerprints"):
+        ordered = sorted(dict.fromkeys(raw), key=Finding.sort_key)
+        raw.clear()  # the findings as the rules made them are now held by ``ordered`` alone
+        identified = fingerprint(_one_by_one(ordered), {page.path: page for page in pages}, page_keys)
+    with stage(timings, "waivers and filters"):
+        identified, waived = apply_waivers(
+            identified,
+            pages,
+            request.plan,
+            page_keys,
+            links=link_stage.summary if link_stage else None,
+            today=started.astimezone().date(),
+        )
+        if changes is not None:
+            from checker.engine.changes import mark_outside  # noqa: PLC0415
+
+            identified = mark_outside(identified, changes)
+    if history is not None:
+        with stage(timings, "link store"):
+            history.record_findings([found for found in identified if waived.keep(found)], page_keys)
+            history.finish(datetime.now(UTC), len(pages))
+    with stage(timings, "waivers and filters"):
+        return apply_filters(sorted(identified, key=Finding.sort_key), (waived, *request.filters))
+
+
 def run(request: RunRequest) -> Report:
     started = datetime.now(UTC)
-    the_plan = request.plan
-    files, input_errors = collect(request.paths, request.root)
+    the_plan, timings = request.plan, request.timings
+    with stage(timings, "find pages"):
+        files, input_errors = collect(request.paths, request.root)
     changes = request.changes
     given = len(files)
     if changes is not None:
@@ -201,7 +249,7 @@ def run(request: RunRequest) -> Report:
     page_keys = {file.path: file.key for file in files}
     registry, is_placeholder = the_plan.rule_set.registry, placeholder_test(the_plan.rule_set.rules)
     base_url = request.links.base_url if request.links else None
-    stage: LinkStage | None = None
+    link_stage: LinkStage | None = None
     history = request.history if request.links is not None and the_plan.reads_link_results else None
     failing_runs: dict[str, int] = {}
     if request.links is not None and the_plan.reads_link_results:
@@ -210,7 +258,9 @@ def run(request: RunRequest) -> Report:
         )
         with ParsedPages(files, request.workers) as parsed:  # workers start before any event loop
             overlap = request.overlap and parsed.workers > 1
-            pages, read_errors, stage = (_parse_and_check if overlap else _parse_then_check)(links, parsed)
+            pages, read_errors, link_stage = (_parse_and_check if overlap else _parse_then_check)(
+                links, parsed
+            )
         if history is not None:
             failing_runs = history.failing_runs()
     # The pages (millions of objects on a big publication) live until the report is made, and the
@@ -220,37 +270,29 @@ def run(request: RunRequest) -> Report:
     # it all back once the findings are filtered. Should a stage raise first, only cycles among these
     # objects would wait for a collection. Not done when the process has frozen objects of its own.
     frozen = not gc.get_freeze_count()
-    if stage is None:
+    if link_stage is None:
         # no link results to wait for: each page is checked as it arrives, here, while the
         # workers (for a big input) parse the next ones
         pages = []
         context = Context(pages, registry, is_placeholder, None, base_url)
-        read_errors, evaluation = _parse_and_evaluate(files, request.workers, context, the_plan, frozen)
-        raw, failures = evaluation.finish()
+        read_errors, evaluation = _parse_and_evaluate(files, request, context, frozen)
+        with stage(timings, "publication rules"):
+            raw, failures = evaluation.finish()
     else:
         if frozen:
             gc.freeze()
-        context = Context(pages, registry, is_placeholder, stage.results, base_url, failing_runs)
-        raw, failures = evaluate(the_plan.selected, context)
-    ordered = sorted(dict.fromkeys(raw), key=Finding.sort_key)
-    raw.clear()  # the findings as the rules made them are now held by ``ordered`` alone
-    identified = fingerprint(_one_by_one(ordered), {page.path: page for page in pages}, page_keys)
-    identified, waived = apply_waivers(
-        identified,
-        pages,
-        the_plan,
-        page_keys,
-        links=stage.summary if stage else None,
-        today=started.astimezone().date(),
+        context = Context(pages, registry, is_placeholder, link_stage.results, base_url, failing_runs)
+        with stage(timings, "rules"):
+            raw, failures = evaluate(the_plan.selected, context, timings)
+    shown, hidden = _settle(
+        raw,
+        pages=pages,
+        page_keys=page_keys,
+        request=request,
+        link_stage=link_stage,
+        started=started,
+        history=history,
     )
-    if changes is not None:
-        from checker.engine.changes import mark_outside  # noqa: PLC0415
-
-        identified = mark_outside(identified, changes)
-    if history is not None:
-        history.record_findings([found for found in identified if waived.keep(found)], page_keys)
-        history.finish(datetime.now(UTC), len(pages))
-    shown, hidden = apply_filters(sorted(identified, key=Finding.sort_key), (waived, *request.filters))
     if frozen:
         gc.unfreeze()
     root = (request.root or Path.cwd()).resolve()
@@ -258,13 +300,13 @@ def run(request: RunRequest) -> Report:
         findings=tuple(shown),
         files=tuple(page.path for page in pages),
         errors=(*input_errors, *read_errors),
-        links=stage.summary if stage else None,
+        links=link_stage.summary if link_stage else None,
         notes=(
             *(_change_notes(changes, given, len(files)) if changes else ()),
-            *(stage.notes if stage else ()),
+            *(link_stage.notes if link_stage else ()),
         ),
         rules=the_plan.rules,
-        link_results=stage.results if stage else {},
+        link_results=link_stage.results if link_stage else {},
         failures=tuple(failures),
         hidden=hidden,
         root=str(root),
