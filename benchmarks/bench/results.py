@@ -16,6 +16,8 @@ class Sample:
     exit_code: int
     verdict: Verdict
     timed_out: bool = False
+    stages: dict[str, float] = field(default_factory=dict)  # checker's --timings, when it printed them
+    rules: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass

@@ -15,6 +15,8 @@ from bench.corpora import Corpus, generate
 from bench.procs import Measured, run_measured
 from bench.results import Sample, ToolRow, WorkloadResult
 from bench.server import Server, running_server
+from bench.stages import medians, summary
+from bench.stages import read as read_stages
 from bench.tools import Tools
 from bench.verdict import Verdict
 from bench.workloads import Workload
@@ -59,7 +61,9 @@ def run_job(job: Job, settings: Settings, folder: Path, server: Server | None) -
     judged = job.judge(stdout, job.report or stdout, measured)
     if measured.timed_out:
         say(f"  {job.row.tool} was stopped after {settings.timeout:.0f} s (--timeout)")
-    return Sample(measured.wall, measured.rss_kib, requests, measured.exit_code, judged, measured.timed_out)
+    stages, rules = read_stages(stderr)
+    wall, rss, code, late = measured.wall, measured.rss_kib, measured.exit_code, measured.timed_out
+    return Sample(wall, rss, requests, code, judged, late, stages, rules)
 
 
 def crawl_jobs(workload: Workload, corpus: Corpus, settings: Settings, runs: Path) -> tuple[Job, Job]:
@@ -193,4 +197,9 @@ def notes(result: WorkloadResult) -> list[str]:
             f"{rule} {count:,}" for rule, count in sorted(samples[0].verdict.other_findings.items())
         )
         found.append(f"checker's findings besides the link verdicts: {tally}")
+    timed = [sample for sample in samples if sample.stages]
+    if timed:
+        line = summary(medians([s.stages for s in timed]), medians([s.rules for s in timed]))
+        rounds = "one round" if len(timed) == 1 else f"median of {len(timed)} rounds"
+        found.append(f"where checker's time went (its --timings, {rounds}): {line}")
     return found

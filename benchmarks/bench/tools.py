@@ -117,6 +117,7 @@ def checker_crawl(tools: Tools, folder: Path, defaults: bool) -> list[str]:
         "--allow-private",
         "--no-store",
         *speed,
+        "--timings",  # on stderr: where the time went, for the table's notes
         "--format",
         "json",
         str(folder),
@@ -140,7 +141,7 @@ def lychee_crawl(tools: Tools, folder: Path, output: Path, defaults: bool) -> li
 
 
 def checker_offline(tools: Tools, folder: Path) -> list[str]:
-    return [str(tools.checker), "check", "--offline", "--format", "json", str(folder)]
+    return [str(tools.checker), "check", "--offline", "--timings", "--format", "json", str(folder)]
 
 
 def markdown_it(tools: Tools, folder: Path) -> list[str]:
