@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from checker.engine.api import Context
 from checker.engine.collect import PageFile, collect
@@ -35,6 +35,9 @@ if TYPE_CHECKING:
     from checker.engine.changes import Changes
     from checker.engine.history import RunHistory
     from checker.engine.links import LinkOptions, LinkProgress, LinkStage
+
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,20 @@ class _Links:
         changes = self.request.changes
         return _on_changed_lines(changes) if changes is not None and not self.request.all_links else None
 
+    def check(self, pages: Sequence[Page] | AsyncIterator[Page], checker: Callable[..., T]) -> T:
+        """``checker`` (``check_links`` or ``check_links_as_parsed``) on ``pages`` as the request says:
+        its options and progress line, the store's results and records, the links to take."""
+        request, history = self.request, self.history
+        assert request.links is not None
+        return checker(
+            pages,
+            request.links,
+            request.progress,
+            cached=self.cached(),
+            record=history.record if history is not None else None,
+            only=self.only(),
+        )
+
 
 def _parse_then_check(links: _Links, parsed: ParsedPages) -> tuple[list[Page], list[CheckerError], LinkStage]:
     """Every page parsed, then their links checked: for small inputs, parsed here in moments.
@@ -111,16 +128,8 @@ def _parse_then_check(links: _Links, parsed: ParsedPages) -> tuple[list[Page], l
     if history is not None:
         history.begin(links.started, len(pages))
         _record_occurrences(history, replace(links.context, pages=pages), links.page_keys)
-    assert links.request.links is not None
     with stage(timings, "check links"):
-        checked = check_links(
-            pages,
-            links.request.links,
-            links.request.progress,
-            cached=links.cached(),
-            record=history.record if history is not None else None,
-            only=links.only(),
-        )
+        checked = links.check(pages, check_links)
     return pages, errors, checked
 
 
@@ -148,18 +157,8 @@ def _parse_and_check(links: _Links, parsed: ParsedPages) -> tuple[list[Page], li
                 history.record_occurrences(link_sites(outcome, links.context), links.page_keys)
             yield outcome
 
-    assert links.request.links is not None
     with stage(links.request.timings, "parse pages and check links (at once)"):
-        checked = asyncio.run(
-            check_links_as_parsed(
-                arriving(),
-                links.request.links,
-                links.request.progress,
-                cached=links.cached(),
-                record=history.record if history is not None else None,
-                only=links.only(),
-            )
-        )
+        checked = asyncio.run(links.check(arriving(), check_links_as_parsed))
     return pages, errors, checked
 
 
