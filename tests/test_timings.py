@@ -9,6 +9,7 @@ itself (standard output, the exit code) is the same with and without the flag.
 from __future__ import annotations
 
 import asyncio
+import io
 import re
 import shutil
 import time
@@ -153,6 +154,20 @@ def test_timings_from_the_config_file(
     assert "checker: timings" in capsys.readouterr().err
     main(["check", "--no-timings", "page.md"])
     assert "checker: timings" not in capsys.readouterr().err
+
+
+def test_rules_too_quick_to_show_are_left_out() -> None:
+    timings = Timings()
+    timings.add("rules", 0.01)
+    timings.add_rule("quick", 0.0001)
+    out = io.StringIO()
+    cli_timings.show(timings, out)
+    assert "quick" not in out.getvalue() and "took longest" not in out.getvalue()
+    timings.add_rule("slow", 0.005)
+    out = io.StringIO()
+    cli_timings.show(timings, out)
+    stages, rules = _table(out.getvalue())
+    assert rules == {"slow": 0.005} and stages == {"rules": 0.01, "total": 0.01}
 
 
 def test_the_start_up_is_the_process_age_before_main() -> None:

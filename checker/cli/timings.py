@@ -54,14 +54,16 @@ def begin(settings: Settings) -> Timings | None:
 
 
 def show(timings: Timings, stream: TextIO) -> None:
-    """The stages in order with their total, then the rules that took longest."""
+    """The stages in order with their total, then the rules that took longest (those that took a
+    millisecond or so at least)."""
     stages = timings.stages
     width = max((len(name) for name in stages), default=0) + 2
     lines = ["checker: timings (wall clock, seconds):"]
     lines += [f"  {name:<{width}}{seconds:8.3f}" for name, seconds in stages.items()]
     lines.append(f"  {'total':<{width}}{sum(stages.values()):8.3f}")
     in_rules = sum(timings.rules.values())
-    slowest = timings.slowest_rules(SLOWEST)
+    # a rule that took under half a millisecond would show as 0.000: it is not among the slow ones
+    slowest = [(rule, seconds) for rule, seconds in timings.slowest_rules(SLOWEST) if seconds >= 0.0005]
     if slowest:
         lines.append(f"  the rules that took longest, of {in_rules:.3f} s in rules:")
         name_width = max(len(rule) for rule, _ in slowest) + 2
