@@ -200,7 +200,10 @@ class _Matcher:
                 self.run_end[at] = self.run_end[at + 1]
         self.everyone = options.min_words <= options.max_changed_words
         self.cuts: dict[int, list[tuple[int, int]]] = {}
-        self.postings: dict[tuple[int, int, tuple[str, ...]], list[int]] = {}
+        #: by a wording's length and run number, then by the run's words: the statements (sorted)
+        self.postings: dict[tuple[int, int], dict[tuple[str, ...], list[int]]] = {}
+        #: by a statement's length: where its words are looked up (see ``_lookups``)
+        self.lookups: dict[int, list[tuple[tuple[int, int], int, int, int]]] = {}
         self.sources: dict[tuple[str, ...], list[Sequence[int]]] = {}
         if not self.everyone:
             self._index()
@@ -223,15 +226,43 @@ class _Matcher:
     def _index(self) -> None:
         """Each long enough wording under its ``k + 1`` runs of words (once per distinct wording:
         a publication repeats its statements)."""
-        postings: dict[tuple[int, int, tuple[str, ...]], list[list[int]]] = {}
+        postings: dict[tuple[int, int], dict[tuple[str, ...], list[list[int]]]] = {}
         for words, ats in self.same_words.items():
             length = len(words)
             if length < self.options.min_words:
                 continue
             for number, (start, run) in enumerate(self._cut(length)):
-                postings.setdefault((length, number, words[start : start + run]), []).append(ats)
-        for key, lists in postings.items():
-            self.postings[key] = lists[0] if len(lists) == 1 else sorted(chain.from_iterable(lists))
+                runs = postings.setdefault((length, number), {})
+                runs.setdefault(words[start : start + run], []).append(ats)
+        for key, runs in postings.items():
+            self.postings[key] = {
+                run: lists[0] if len(lists) == 1 else sorted(chain.from_iterable(lists))
+                for run, lists in runs.items()
+            }
+
+    def _lookups(self, length: int) -> list[tuple[tuple[int, int], int, int, int]]:
+        """Where a statement of ``length`` words looks its own words up, worked out once per
+        length: for each length ``L`` within ``k`` of it and each run ``i`` of a wording of ``L``
+        words, the key ``(L, i)``, the run's length, and the first and last place in the statement
+        where the run may start (run ``i`` moved by ``s`` words: ``|s| <= i`` and
+        ``|difference - s| <= k - i``); only keys some wording is indexed under."""
+        lookups = self.lookups.get(length)
+        if lookups is not None:
+            return lookups
+        lookups = []
+        limit = self.options.max_changed_words
+        for other_length in range(max(self.options.min_words, length - limit), length + limit + 1):
+            difference = length - other_length
+            for number, (start, run) in enumerate(self._cut(other_length)):
+                if (other_length, number) not in self.postings:
+                    continue
+                least = max(-number, difference - limit + number)
+                most = min(number, difference + limit - number)
+                first, last = max(0, start + least), min(length - run, start + most)
+                if first <= last:
+                    lookups.append(((other_length, number), run, first, last))
+        self.lookups[length] = lookups
+        return lookups
 
     def _sources(self, words: tuple[str, ...]) -> list[Sequence[int]]:
         """The statements that may be copies of a statement of these words, as sorted lists: those
@@ -242,19 +273,14 @@ class _Matcher:
         found: dict[int, Sequence[int]] = {}
         same = self.same_words[words]
         found[id(same)] = same
-        limit, length = self.options.max_changed_words, len(words)
-        if length >= self.options.min_words:
+        if len(words) >= self.options.min_words:
             postings = self.postings
-            for other_length in range(max(self.options.min_words, length - limit), length + limit + 1):
-                difference = length - other_length
-                for number, (start, run) in enumerate(self._cut(other_length)):
-                    # run ``number`` moved by ``s`` words: |s| <= number, |difference - s| <= k - number
-                    least = max(-number, difference - limit + number)
-                    most = min(number, difference + limit - number)
-                    for at in range(max(0, start + least), min(length - run, start + most) + 1):
-                        posting = postings.get((other_length, number, words[at : at + run]))
-                        if posting is not None:
-                            found[id(posting)] = posting
+            for key, run, first, last in self._lookups(len(words)):
+                runs = postings[key]
+                for at in range(first, last + 1):
+                    posting = runs.get(words[at : at + run])
+                    if posting is not None:
+                        found[id(posting)] = posting
         sources = self.sources[words] = list(found.values())
         return sources
 
