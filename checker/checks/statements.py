@@ -282,6 +282,9 @@ _MARKUP: tuple[tuple[re.Pattern[str], Callable[[str], str]], ...] = (
     # emphasis, code and strike marks, backslash escapes
     (re.compile(r"\\(?=[^\w\s])|[*_`~]+"), lambda mark: ""),
 )
+#: the characters one of which every match of each ``_MARKUP`` pattern holds: a tag's "<", an
+#: entity's "&", a mark or a backslash
+_MARKUP_NEEDS: tuple[str, ...] = ("<", "&", "\\*_`~")
 #: then spaces collapse to one: each space character (``\s``) becomes " " where it is, and a run
 #: of them the one at its start
 _SPACES = re.compile(r" {2,}")
@@ -377,10 +380,14 @@ def words_text(statement: Statement, plain: str | None = None) -> str:
     """
     text = plain_text(statement) if plain is None else plain
     text = _cut(text, sorted(_link_ranges(statement, text)))
-    for pattern, replacement in _MARKUP:
-        text = pattern.sub(_of_match(replacement), text)
-    text = _SPACES.sub(" ", _OTHER_SPACE.sub(" ", text))
-    return text.strip()
+    for (pattern, replacement), needs in zip(_MARKUP, _MARKUP_NEEDS, strict=True):
+        # a pass of the pattern only over a text that holds a character its every match needs:
+        # an "in" per character is some thirty times quicker than a search that finds nothing
+        if any(char in text for char in needs):
+            text = pattern.sub(_of_match(replacement), text)
+    if not text.isprintable():  # "\s" but " " is unprintable, every character of it (str.isspace)
+        text = _OTHER_SPACE.sub(" ", text)
+    return _SPACES.sub(" ", text).strip()
 
 
 def _of_match(replacement: Callable[[str], str]) -> Callable[[re.Match[str]], str]:
