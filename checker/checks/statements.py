@@ -169,18 +169,19 @@ class Positions(Sequence[Position]):
             at -= 1
         return Position(self._numbers[0], self._indents[0] + 1)
 
-    def first_at_or_after(self, where: Position) -> int:
-        """The first index whose position is ``where`` or after it (positions never go back);
-        the text's length when there is none."""
-        at = bisect_left(self._numbers, where.line)
-        if at < len(self._numbers) and self._numbers[at] == where.line:
+    def first_at_or_after(self, line: int, column: int) -> int:
+        """The first index whose position is ``line``, ``column`` or after it (positions never go
+        back); the text's length when there is none. Two numbers, not a ``Position``: a span keeps
+        its ends as numbers, and this is asked for both ends of every link of every statement."""
+        at = bisect_left(self._numbers, line)
+        if at < len(self._numbers) and self._numbers[at] == line:
             length = self._lengths[at]
-            offset = min(max(where.column - 1 - self._indents[at], 0), length)
+            offset = min(max(column - 1 - self._indents[at], 0), length)
             if at in self._expanded and offset:  # the first plain offset at or after that column
                 low, high = 0, length
                 while low < high:
                     middle = (low + high) // 2
-                    if self._column(at, middle) < where.column:
+                    if self._column(at, middle) < column:
                         low = middle + 1
                     else:
                         high = middle
@@ -300,8 +301,9 @@ def _link_ranges(statement: Statement, plain: str) -> list[tuple[int, int]]:
     closers: list[tuple[int, int]] | None = None
     positions = Positions(statement)
     for link in statement.links:
-        start = positions.first_at_or_after(link.span.start)
-        end = positions.first_at_or_after(link.span.end)
+        span = link.span
+        start = positions.first_at_or_after(span.start_line, span.start_column)
+        end = positions.first_at_or_after(span.end_line, span.end_column)
         if start >= end:
             continue
         if link.kind is LinkKind.HTML:
