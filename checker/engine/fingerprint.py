@@ -32,15 +32,15 @@ _SUBJECT_LIMIT = 300
 
 def source_text(lines: Sequence[str], span: Span) -> str:
     """The source under ``span`` (1-based, end column exclusive), whitespace collapsed."""
-    start, end = span.start, span.end
-    if not lines or start.line < 1 or start.line > len(lines):
+    line, column, end_line, end_column = span.start_line, span.start_column, span.end_line, span.end_column
+    if not lines or line < 1 or line > len(lines):
         return ""
-    last = min(end.line, len(lines))
-    if start.line == last:
-        text = lines[start.line - 1][start.column - 1 : end.column - 1]
+    last = min(end_line, len(lines))
+    if line == last:
+        text = lines[line - 1][column - 1 : end_column - 1]
     else:
-        parts = [lines[start.line - 1][start.column - 1 :], *lines[start.line : last - 1]]
-        parts.append(lines[last - 1][: end.column - 1] if end.line == last else lines[last - 1])
+        parts = [lines[line - 1][column - 1 :], *lines[line : last - 1]]
+        parts.append(lines[last - 1][: end_column - 1] if end_line == last else lines[last - 1])
         text = "\n".join(parts)
     return _SPACE.sub(" ", text).strip()[:_SUBJECT_LIMIT]
 
