@@ -325,6 +325,17 @@ def test_words_text_skips_only_passes_that_would_find_nothing() -> None:
                 assert statements.words_text(statement) == statements.statement_words(statement).text
 
 
+def test_sentence_breaks_are_where_the_pattern_as_first_written_finds_them() -> None:
+    written = re.compile(r"(?<=[.!?;:])\s+|\s+-+\s+")
+    pieces = ["a", "é", " ", "  ", "\t", "\n", "\u00a0", "\u2028", ".", "!", "?", ";", ":", "-", "--", ","]
+    rng = random.Random(5)
+    for _ in range(50_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 16)))
+        found = [match.span() for match in statement_pattern.SENTENCE_BREAK.finditer(text)]
+        assert found == [match.span() for match in written.finditer(text)], repr(text)
+        assert statement_pattern.sentences(text) == [part for part in written.split(text) if part]
+
+
 def _page_text(statement: str, heading: str = "Cabinet<br>Office") -> str:
     return (
         "{{DEPARTMENTRESPONSE}}\n#Action 08: Departments will do things\n{div .section}\n{div .department}\n"
