@@ -272,20 +272,19 @@ class Words:
 
 _HTML_LINK_END = re.compile(r"</a\s*>", re.IGNORECASE)
 _DEFINITION = re.compile(r"^ {0,3}\[[^\]\n]+\]:[ \t]*\S.*$", re.MULTILINE)  # [ref]: https://...
-_MARKUP: tuple[tuple[re.Pattern[str], Callable[[str], str]], ...] = (
+#: each markup pattern, what a match becomes, and the characters one of which every match holds
+_MARKUP: tuple[tuple[re.Pattern[str], Callable[[str], str], str], ...] = (
     # an HTML tag such as <br>, <strong>
-    (re.compile(r"</?[a-z][a-z0-9]*(?:\s[^<>]*)?/?>"), lambda tag: " "),
+    (re.compile(r"</?[a-z][a-z0-9]*(?:\s[^<>]*)?/?>"), lambda tag: " ", "<"),
     # an entity such as &hellip; &nbsp; &#8217;
     (
         re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);"),
         lambda ref: plain_typography(unescape(ref)),
+        "&",
     ),
     # emphasis, code and strike marks, backslash escapes
-    (re.compile(r"\\(?=[^\w\s])|[*_`~]+"), lambda mark: ""),
+    (re.compile(r"\\(?=[^\w\s])|[*_`~]+"), lambda mark: "", "\\*_`~"),
 )
-#: the characters one of which every match of each ``_MARKUP`` pattern holds: a tag's "<", an
-#: entity's "&", a mark or a backslash
-_MARKUP_NEEDS: tuple[str, ...] = ("<", "&", "\\*_`~")
 #: then spaces collapse to one: each space character (``\s``) becomes " " where it is, and a run
 #: of them the one at its start
 _SPACES = re.compile(r" {2,}")
@@ -363,7 +362,7 @@ def statement_words(statement: Statement, plain: str | None = None) -> Words:
     links = _link_ranges(statement, text)
     index = _counting(len(text))
     text, index = _replace(text, index, sorted((start, end, " ") for start, end in links))
-    for pattern, replacement in _MARKUP:
+    for pattern, replacement, _needs in _MARKUP:  # every pass, with where each character came from
         edits = ((*match.span(), replacement(match.group(0))) for match in pattern.finditer(text))
         text, index = _replace(text, index, edits)
     text = _OTHER_SPACE.sub(" ", text)  # one character for one: the index stays as it is
@@ -382,7 +381,7 @@ def words_text(statement: Statement, plain: str | None = None) -> str:
     """
     text = plain_text(statement) if plain is None else plain
     text = _cut(text, sorted(_link_ranges(statement, text)))
-    for (pattern, replacement), needs in zip(_MARKUP, _MARKUP_NEEDS, strict=True):
+    for pattern, replacement, needs in _MARKUP:
         # a pass of the pattern only over a text that holds a character its every match needs:
         # an "in" per character is some thirty times quicker than a search that finds nothing
         if any(char in text for char in needs):
