@@ -203,7 +203,7 @@ class _Matcher:
         #: by a wording's length and run number, then by the run's words: the statements (sorted)
         self.postings: dict[tuple[int, int], dict[tuple[str, ...], list[int]]] = {}
         #: by a statement's length: where its words are looked up (see ``_lookups``)
-        self.lookups: dict[int, list[tuple[tuple[int, int], int, int, int]]] = {}
+        self.lookups: dict[int, list[tuple[dict[tuple[str, ...], list[int]], int, int, int]]] = {}
         self.sources: dict[tuple[str, ...], list[Sequence[int]]] = {}
         if not self.everyone:
             self._index()
@@ -240,12 +240,12 @@ class _Matcher:
                 for run, lists in runs.items()
             }
 
-    def _lookups(self, length: int) -> list[tuple[tuple[int, int], int, int, int]]:
+    def _lookups(self, length: int) -> list[tuple[dict[tuple[str, ...], list[int]], int, int, int]]:
         """Where a statement of ``length`` words looks its own words up, worked out once per
         length: for each length ``L`` within ``k`` of it and each run ``i`` of a wording of ``L``
-        words, the key ``(L, i)``, the run's length, and the first and last place in the statement
-        where the run may start (run ``i`` moved by ``s`` words: ``|s| <= i`` and
-        ``|difference - s| <= k - i``); only keys some wording is indexed under."""
+        words, the wordings indexed under ``(L, i)`` (by their run), the run's length, and the first
+        and last place in the statement where the run may start (run ``i`` moved by ``s`` words:
+        ``|s| <= i`` and ``|difference - s| <= k - i``); only keys some wording is indexed under."""
         lookups = self.lookups.get(length)
         if lookups is not None:
             return lookups
@@ -254,13 +254,14 @@ class _Matcher:
         for other_length in range(max(self.options.min_words, length - limit), length + limit + 1):
             difference = length - other_length
             for number, (start, run) in enumerate(self._cut(other_length)):
-                if (other_length, number) not in self.postings:
+                runs = self.postings.get((other_length, number))
+                if runs is None:
                     continue
                 least = max(-number, difference - limit + number)
                 most = min(number, difference + limit - number)
                 first, last = max(0, start + least), min(length - run, start + most)
                 if first <= last:
-                    lookups.append(((other_length, number), run, first, last))
+                    lookups.append((runs, run, first, last))
         self.lookups[length] = lookups
         return lookups
 
@@ -274,9 +275,7 @@ class _Matcher:
         same = self.same_words[words]
         found[id(same)] = same
         if len(words) >= self.options.min_words:
-            postings = self.postings
-            for key, run, first, last in self._lookups(len(words)):
-                runs = postings[key]
+            for runs, run, first, last in self._lookups(len(words)):
                 for at in range(first, last + 1):
                     posting = runs.get(words[at : at + run])
                     if posting is not None:
