@@ -68,7 +68,6 @@ def show(timings: Timings, stream: TextIO) -> None:
         lines.append(f"  the rules that took longest, of {in_rules:.3f} s in rules:")
         name_width = max(len(rule) for rule, _ in slowest) + 2
         for rule, seconds in slowest:
-            share = f"{seconds / in_rules:5.0%}" if in_rules > 0 else "    -"
-            lines.append(f"    {rule:<{name_width}}{seconds:8.3f}  {share}")
+            lines.append(f"    {rule:<{name_width}}{seconds:8.3f}  {seconds / in_rules:5.0%}")
     stream.write("\n".join(lines) + "\n")
     stream.flush()
