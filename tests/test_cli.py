@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -170,3 +171,25 @@ def test_python_dash_m() -> None:
         timeout=60,
     )
     assert (result.returncode, result.stdout) == (0, "no problems in 1 page\n")
+
+
+@pytest.mark.parametrize(
+    ("closed", "argv", "code"),
+    [
+        ("2>&-", ["check", "--offline", "--timings", SEED], 1),
+        (">&-", ["check", "--offline", SEED], 1),
+        (">&- 2>&-", ["check", "--offline", "--format", "json", SEED], 1),
+        ("2>&-", ["check", "--offline", "--no-such-flag", SEED], 2),
+        ("2>&-", ["check", "--offline", "missing.md"], 2),
+    ],
+)
+def test_a_closed_standard_stream_is_written_to_nowhere(closed: str, argv: list[str], code: int) -> None:
+    """``checker ... 2>&-``: Python starts with that stream as None; the run still ends with its own
+    verdict's exit code, not an internal error, and writes the rest as usual."""
+    command = shlex.join([sys.executable, "-m", "checker", *argv]) + " " + closed
+    done = subprocess.run(
+        ["sh", "-c", command], check=False, capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
+    assert done.returncode == code, (done.stdout, done.stderr)
+    if ">&-" not in closed and code == 1:
+        assert done.stdout.splitlines()[-1] == "2 errors, 12 warnings in 1 page"

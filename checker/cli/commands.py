@@ -207,8 +207,18 @@ def _command_in(argv: Sequence[str]) -> str | None:
 COLLECTOR_THRESHOLDS = (50_000, 20, 10)
 
 
+def _closed_streams_to_devnull() -> None:
+    """A standard stream whose descriptor was closed before the start (``2>&-``) is None in
+    Python: everything written to it (usage errors, notes, the progress line, ``--timings``, the
+    report) goes nowhere instead of failing, and the exit code still gives the verdict."""
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:
+            setattr(sys, name, Path(os.devnull).open("w", encoding="utf-8"))  # noqa: SIM115 (kept open)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     cli_timings.entered()
+    _closed_streams_to_devnull()
     argv = sys.argv[1:] if argv is None else argv
     args = _parser(_command_in(argv)).parse_args(argv)
     stopper = Stopper()
